@@ -1,0 +1,15 @@
+# Turns the migration files into a C++ table: {version, name, sql}.
+# Invoked with -DOUT=<file> -DFILES=<list of .sql files, sorted>.
+set(body "// Generated from src/store/migrations/*.sql. Do not edit.\n#include \"store/migrations.hpp\"\nnamespace brisk::store {\nconst Migration kMigrations[] = {\n")
+set(count 0)
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR num "${num} + 0")
+  file(READ ${f} sql)
+  string(APPEND body "  {${num}, \"${name}\", R\"brisk_sql(${sql})brisk_sql\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst std::size_t kMigrationCount = ${count};\n}  // namespace brisk::store\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

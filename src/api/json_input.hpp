@@ -1,0 +1,30 @@
+// JSON request bodies: simdjson's DOM parser with full validation (UTF-8,
+// syntax) and brisk's nesting limit. One parser per thread, reused.
+#pragma once
+#include <string_view>
+
+#include <simdjson.h>
+
+namespace brisk::api {
+
+// Nesting deeper than this (the outermost array or object is level 1) is 400.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+class JsonInput {
+ public:
+  JsonInput();
+  // Parses `body`, whose buffer must have simdjson::SIMDJSON_PADDING readable
+  // bytes past its end (the HTTP layer reserves them). On failure returns
+  // false and sets `reason` to a client-visible explanation (a 400).
+  bool parse(std::string_view body, simdjson::dom::element& out, std::string_view& reason);
+  // For trusted text without padding guarantees (stored rows): copies.
+  bool parse_copy(std::string_view text, simdjson::dom::element& out);
+
+ private:
+  simdjson::dom::parser parser_;
+};
+
+// The thread's parser (event-loop threads and the writer each get one).
+JsonInput& thread_json_input();
+
+}  // namespace brisk::api

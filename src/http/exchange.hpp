@@ -1,0 +1,49 @@
+// One request being answered, as a handler sees it.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace brisk::http {
+
+class Connection;
+class Exchange;
+
+// A promise to answer later (after a database write commits). The connection
+// stops reading further pipelined requests until the answer is written, so
+// answers stay in request order.
+class Deferred {
+ public:
+  Deferred() = default;
+  explicit Deferred(std::shared_ptr<Connection> c) : conn_(std::move(c)) {}
+  // Runs `fn` on the connection's thread; fn must respond through the
+  // Exchange it receives. Callable from any thread, at most once.
+  void complete(std::function<void(Exchange&)> fn);
+
+ private:
+  std::shared_ptr<Connection> conn_;
+};
+
+class Exchange {
+ public:
+  Exchange(Connection& c, const Request& r, std::string_view param) : conn_(c), req_(r), param_(param) {}
+  const Request& request() const { return req_; }
+  std::string_view param() const { return param_; }
+  unsigned worker_index() const;
+  // Starts the response; the caller must finish it with body() or no_body().
+  ResponseBuilder respond(int status);
+  // Defers the response; the returned handle must eventually be completed.
+  Deferred defer();
+  bool responded() const { return responded_; }
+
+ private:
+  Connection& conn_;
+  const Request& req_;
+  std::string_view param_;
+  bool responded_ = false;
+};
+
+}  // namespace brisk::http

@@ -1,0 +1,95 @@
+#include "http/response.hpp"
+
+#include <charconv>
+#include <cstring>
+
+namespace brisk::http {
+
+namespace {
+// Content-Length is written as a fixed-width, space-padded field so the body
+// can be appended in place and the length patched afterwards. Leading spaces
+// before the value are optional whitespace (RFC 9110 5.6.3... OWS), legal.
+constexpr std::string_view kLengthField = "Content-Length:           \r\n";
+constexpr std::size_t kLengthDigits = 10;
+}  // namespace
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+ResponseBuilder::ResponseBuilder(std::string& out, int status, std::string_view date,
+                                 bool head_only, bool close, bool keep_alive_10)
+    : out_(out), status_(status), head_only_(head_only), start_pos_(out.size()) {
+  char code[4];
+  std::to_chars(code, code + 3, status);
+  out_.append("HTTP/1.1 ").append(code, 3).append(" ").append(reason_phrase(status));
+  out_.append("\r\nServer: brisk\r\nDate: ").append(date).append("\r\n");
+  if (close) {
+    out_.append("Connection: close\r\n");
+  } else if (keep_alive_10) {
+    out_.append("Connection: keep-alive\r\n");
+  }
+}
+
+ResponseBuilder& ResponseBuilder::header(std::string_view name, std::string_view value) {
+  out_.append(name).append(": ").append(value).append("\r\n");
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::header(std::string_view name, std::int64_t value) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  return header(name, std::string_view(buf, r.ptr - buf));
+}
+
+std::string& ResponseBuilder::begin_body(std::string_view content_type) {
+  out_.append("Content-Type: ").append(content_type).append("\r\n");
+  length_pos_ = out_.size() + kLengthField.size() - 2 - kLengthDigits;
+  out_.append(kLengthField).append("\r\n");
+  body_pos_ = out_.size();
+  return out_;
+}
+
+void ResponseBuilder::end_body() {
+  std::size_t len = out_.size() - body_pos_;
+  char digits[kLengthDigits];
+  auto r = std::to_chars(digits, digits + kLengthDigits, len);
+  std::size_t n = r.ptr - digits;
+  // Right-align the digits inside the padded field.
+  std::memcpy(&out_[length_pos_ + kLengthDigits - n], digits, n);
+  if (head_only_) out_.resize(body_pos_);
+}
+
+void ResponseBuilder::no_body() {
+  if (status_ == 204 || status_ == 304) {
+    out_.append("\r\n");
+  } else {
+    out_.append("Content-Length: 0\r\n\r\n");
+  }
+}
+
+}  // namespace brisk::http

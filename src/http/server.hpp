@@ -1,0 +1,91 @@
+// The HTTP/1.1 server: one io_context and thread per worker, an acceptor that
+// hands connections to workers round-robin, signal-driven draining.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "http/limits.hpp"
+#include "http/router.hpp"
+
+namespace brisk::http {
+
+class Connection;
+class Server;
+
+// Per-thread state: the event loop, the cached Date header, the connections
+// it owns, and a once-a-second housekeeping timer that enforces timeouts.
+class Worker {
+ public:
+  Worker(Server& s, unsigned index);
+  boost::asio::io_context& io() { return io_; }
+  unsigned index() const { return index_; }
+  Server& server() { return server_; }
+  std::string_view date() const { return {date_, 29}; }
+  void add(Connection* c);
+  void remove(Connection* c);
+  void start();
+  void drain();  // on this worker's thread
+  std::size_t connection_count() const { return conns_.size(); }
+
+ private:
+  void tick();
+  void refresh_date();
+  Server& server_;
+  unsigned index_;
+  boost::asio::io_context io_{1};
+  boost::asio::steady_timer timer_{io_};
+  char date_[29];
+  std::vector<Connection*> conns_;  // owned elsewhere (shared_ptr); removed on close
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  unsigned threads = 1;
+  Limits limits;
+};
+
+class Server {
+ public:
+  Server(ServerOptions opts, const Router& router);
+  ~Server();
+  // Binds and listens; throws std::system_error with a clear message.
+  void listen();
+  unsigned short bound_port() const { return bound_port_; }
+  std::string bound_host() const;
+  // Runs the workers on `threads` threads (the caller's included) until drained.
+  void run();
+  // Starts draining; safe from any thread. `on_drained` runs once every
+  // worker has finished.
+  void drain();
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+  std::chrono::steady_clock::time_point drain_deadline() const { return drain_deadline_; }
+  const Router& router() const { return router_; }
+  const Limits& limits() const { return opts_.limits; }
+  // Called once at the start of draining (readiness, event streams, ...).
+  std::function<void()> on_drain;
+
+ private:
+  void accept();
+  ServerOptions opts_;
+  const Router& router_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::optional<boost::asio::signal_set> signals_;
+  std::chrono::steady_clock::time_point drain_deadline_{};
+  unsigned next_worker_ = 0;
+  unsigned short bound_port_ = 0;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace brisk::http

@@ -1,0 +1,33 @@
+// The command line (and BRISK_* environment): parsed and validated into a
+// Config, with clear messages for bad values.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace brisk::ops {
+
+enum class AuthMode { kRequired, kOff };
+
+struct Config {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  std::string db = "brisk.db";
+  AuthMode auth = AuthMode::kRequired;
+  bool allow_open = false;
+  unsigned threads = 1;
+  unsigned rate_limit = 0;  // requests per second per client; 0: none
+  std::string log_level = "info";
+};
+
+// Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.
+// Returns false with `error` set on malformed input.
+bool parse_listen(const std::string& text, std::string& host, unsigned short& port,
+                  std::string& error);
+
+// True for 127.0.0.0/8 and ::1.
+bool is_loopback(const std::string& host);
+
+// "N/s" -> N. Returns false on anything else (N must be 1..1000000).
+bool parse_rate_limit(const std::string& text, unsigned& per_second);
+
+}  // namespace brisk::ops

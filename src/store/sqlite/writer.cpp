@@ -1,0 +1,259 @@
+#include "store/sqlite/writer.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "api/json_input.hpp"
+#include "api/model_bind.hpp"
+#include "util/time.hpp"
+
+namespace brisk::store::sqlite {
+
+namespace {
+constexpr std::int64_t kIdempotencyWindowMs = 24LL * 3600 * 1000;
+constexpr std::size_t kMaxBatch = 4096;
+}  // namespace
+
+// Keys of the batch being committed: a second request with one of them is
+// "still being processed" (409).
+struct Writer::Batch {
+  std::set<std::pair<Owner, std::string>> keys;
+};
+
+Writer::Writer(Db db) : db_(std::move(db)) {
+  begin_ = db_.prepare("BEGIN IMMEDIATE");
+  commit_ = db_.prepare("COMMIT");
+  rollback_ = db_.prepare("ROLLBACK");
+  insert_ = db_.prepare(
+      "INSERT INTO tasks (id, owner, status, priority, due_at, title, created_at, updated_at, "
+      "version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  select_ = db_.prepare("SELECT owner, body, version FROM tasks WHERE id = ?1");
+  update_ = db_.prepare(
+      "UPDATE tasks SET status = ?2, priority = ?3, due_at = ?4, title = ?5, updated_at = ?6, "
+      "version = ?7, body = ?8 WHERE id = ?1");
+  delete_ = db_.prepare("DELETE FROM tasks WHERE id = ?1");
+  idem_get_ = db_.prepare(
+      "SELECT request, response, created_at, task_id FROM idempotency WHERE owner = ?1 AND key = ?2");
+  idem_put_ = db_.prepare(
+      "INSERT OR REPLACE INTO idempotency (owner, key, request, response, task_id, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::start() { thread_ = std::thread([this] { run(); }); }
+
+void Writer::submit(WriteRequest req) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(req));
+  }
+  cv_.notify_one();
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::run() {
+  std::vector<WriteRequest> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      if (queue_.size() <= kMaxBatch) {
+        batch.swap(queue_);
+      } else {
+        auto mid = queue_.begin() + kMaxBatch;
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(mid));
+        queue_.erase(queue_.begin(), mid);
+      }
+    }
+    commit(batch);
+    batch.clear();
+  }
+}
+
+void Writer::commit(std::vector<WriteRequest>& batch) {
+  std::int64_t now = util::now_unix_ms();
+  std::vector<WriteResult> results(batch.size());
+  bool ok = false;
+  {
+    StmtScope b(begin_);
+    ok = begin_.step() == SQLITE_DONE;
+  }
+  if (ok) {
+    Batch state;
+    for (std::size_t i = 0; i < batch.size() && ok; ++i) {
+      results[i] = apply(batch[i], now, state);
+      ok = results[i].status != WriteResult::Status::kError;
+    }
+    if (ok && now - last_purge_ms_ > 60'000) purge_idempotency(now);
+    if (ok) {
+      StmtScope c(commit_);
+      ok = commit_.step() == SQLITE_DONE;
+    }
+    if (!ok) {
+      spdlog::error("write transaction failed: {}", db_.error());
+      StmtScope r(rollback_);
+      rollback_.step();
+    }
+  } else {
+    spdlog::error("cannot begin a write transaction: {}", db_.error());
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    WriteResult res = ok ? std::move(results[i]) : WriteResult{};
+    if (batch[i].done) batch[i].done(std::move(res));
+  }
+}
+
+WriteResult Writer::apply(WriteRequest& r, std::int64_t now, Batch& batch) {
+  switch (r.kind) {
+    case WriteRequest::Kind::kCreate: return create(r, now, batch);
+    case WriteRequest::Kind::kUpdate: return update(r, now);
+    case WriteRequest::Kind::kDelete: return remove(r);
+  }
+  return {};
+}
+
+WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
+  WriteResult res;
+  if (!r.idempotency_key.empty()) {
+    if (!batch.keys.emplace(r.owner, r.idempotency_key).second) {
+      res.status = WriteResult::Status::kIdempotencyInFlight;
+      return res;
+    }
+    StmtScope s(idem_get_);
+    idem_get_.bind(1, r.owner).bind(2, r.idempotency_key);
+    int rc = idem_get_.step();
+    if (rc == SQLITE_ROW && idem_get_.int64(2) >= now - kIdempotencyWindowMs) {
+      if (idem_get_.blob(0) != r.request_body) {
+        res.status = WriteResult::Status::kIdempotencyMismatch;
+        return res;
+      }
+      res.status = WriteResult::Status::kReplayed;
+      res.json.assign(idem_get_.text(1));
+      std::string_view tid = idem_get_.blob(3);
+      if (tid.size() == 16) std::copy(tid.begin(), tid.end(), res.id.bytes.begin());
+      res.version = 1;
+      return res;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return res;  // kError
+  }
+  tasks::Task& t = r.fields;
+  t.id = ids_.next(now);
+  t.created_at = t.updated_at = now;
+  t.version = 1;
+  res.json = tasks::serialize(t);
+  StmtScope s(insert_);
+  insert_.bind_blob(1, t.id.bytes.data(), 16)
+      .bind(2, r.owner)
+      .bind(3, t.status)
+      .bind(4, t.priority);
+  if (t.due_at) insert_.bind(5, *t.due_at); else insert_.bind_null(5);
+  insert_.bind(6, t.title).bind(7, now).bind(8, now).bind(9, std::int64_t{1}).bind(10, res.json);
+  if (insert_.step() != SQLITE_DONE) return WriteResult{};
+  if (!r.idempotency_key.empty()) {
+    StmtScope k(idem_put_);
+    idem_put_.bind(1, r.owner)
+        .bind(2, r.idempotency_key)
+        .bind_blob(3, r.request_body.data(), r.request_body.size())
+        .bind(4, res.json)
+        .bind_blob(5, t.id.bytes.data(), 16)
+        .bind(6, now);
+    if (idem_put_.step() != SQLITE_DONE) return WriteResult{};
+  }
+  res.status = WriteResult::Status::kOk;
+  res.version = 1;
+  res.id = t.id;
+  return res;
+}
+
+WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
+  WriteResult res;
+  tasks::Task t;
+  {
+    StmtScope s(select_);
+    select_.bind_blob(1, r.id.bytes.data(), 16);
+    int rc = select_.step();
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
+      res.status = WriteResult::Status::kNotFound;
+      return res;
+    }
+    if (rc != SQLITE_ROW) return res;
+    // The stored JSON is the task: bind it back with the same model.
+    simdjson::dom::element doc;
+    simdjson::dom::object obj;
+    api::Errors errs;
+    if (!api::thread_json_input().parse_copy(select_.text(1), doc) || doc.get_object().get(obj)) {
+      spdlog::error("stored task is not valid JSON");
+      return res;
+    }
+    api::bind(tasks::kTaskModel, obj, api::Mode::kStored, t, errs);
+    if (!errs.empty()) {
+      spdlog::error("stored task does not match the model: {}", errs.front().msg);
+      return res;
+    }
+  }
+  if (r.if_match.active() && !r.if_match.matches(t.version)) {
+    res.status = WriteResult::Status::kPreconditionFailed;
+    return res;
+  }
+  tasks::apply_patch(t, r.fields, r.mask);
+  t.version += 1;
+  t.updated_at = std::max(now, t.updated_at);
+  res.json = tasks::serialize(t);
+  StmtScope s(update_);
+  update_.bind_blob(1, t.id.bytes.data(), 16).bind(2, t.status).bind(3, t.priority);
+  if (t.due_at) update_.bind(4, *t.due_at); else update_.bind_null(4);
+  update_.bind(5, t.title).bind(6, t.updated_at).bind(7, t.version).bind(8, res.json);
+  if (update_.step() != SQLITE_DONE) return WriteResult{};
+  res.status = WriteResult::Status::kOk;
+  res.version = t.version;
+  res.id = t.id;
+  return res;
+}
+
+WriteResult Writer::remove(WriteRequest& r) {
+  WriteResult res;
+  {
+    StmtScope s(select_);
+    select_.bind_blob(1, r.id.bytes.data(), 16);
+    int rc = select_.step();
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
+      res.status = WriteResult::Status::kNotFound;
+      return res;
+    }
+    if (rc != SQLITE_ROW) return res;
+    if (r.if_match.active() && !r.if_match.matches(select_.int64(2))) {
+      res.status = WriteResult::Status::kPreconditionFailed;
+      return res;
+    }
+  }
+  StmtScope s(delete_);
+  delete_.bind_blob(1, r.id.bytes.data(), 16);
+  if (delete_.step() != SQLITE_DONE) return res;
+  res.status = WriteResult::Status::kOk;
+  res.id = r.id;
+  return res;
+}
+
+void Writer::purge_idempotency(std::int64_t now) {
+  last_purge_ms_ = now;
+  StmtScope s(idem_purge_);
+  idem_purge_.bind(1, now - kIdempotencyWindowMs);
+  idem_purge_.step();
+}
+
+}  // namespace brisk::store::sqlite

@@ -1,0 +1,53 @@
+// The single writer: a thread that owns the only read-write connection and
+// commits every queued request in one transaction (group commit). A request's
+// completion runs only after its transaction is durable.
+//
+// Invariants: only the writer thread touches db_ and the statements; the
+// queue is the only shared state (guarded by mu_).
+#pragma once
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/db.hpp"
+#include "store/store.hpp"
+#include "util/uuid.hpp"
+
+namespace brisk::store::sqlite {
+
+class Writer {
+ public:
+  explicit Writer(Db db);
+  ~Writer();
+  void start();
+  void submit(WriteRequest req);
+  // Commits what is queued, then joins the thread.
+  void stop();
+
+ private:
+  struct Batch;
+  void run();
+  void commit(std::vector<WriteRequest>& batch);
+  WriteResult apply(WriteRequest& r, std::int64_t now, Batch& batch);
+  WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
+  WriteResult update(WriteRequest& r, std::int64_t now);
+  WriteResult remove(WriteRequest& r);
+  void purge_idempotency(std::int64_t now);
+
+  Db db_;
+  Stmt begin_, commit_, rollback_;
+  Stmt insert_, select_, update_, delete_;
+  Stmt idem_get_, idem_put_, idem_purge_;
+  util::Uuid7Generator ids_;
+  std::int64_t last_purge_ms_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<WriteRequest> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace brisk::store::sqlite

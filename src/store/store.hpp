@@ -1,0 +1,116 @@
+// The store interface: per-thread readers and one writer that commits many
+// requests per transaction (group commit). Backends: sqlite/ (and later
+// postgres/). Handlers see only this file.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/model.hpp"
+#include "tasks/task.hpp"
+#include "util/uuid.hpp"
+
+namespace brisk::store {
+
+using Owner = std::int64_t;
+// The owner of every task when authentication is off.
+inline constexpr Owner kLocalOwner = 0;
+
+enum class ReadStatus { kOk, kNotFound, kError };
+
+// A page of GET /tasks in the default order (-created_at, then -id).
+struct ListQuery {
+  Owner owner = kLocalOwner;
+  unsigned status_mask = 0;  // bit per tasks::Status; 0: any status
+  int limit = 100;           // rows wanted; the reader fetches limit + 1 to know if more exist
+  bool has_after = false;    // continue strictly after (after_created, after_id)
+  std::int64_t after_created = 0;
+  util::Uuid after_id;
+};
+
+struct ListRow {
+  std::string_view json;  // valid until the next call on the reader
+  std::int64_t created_at;
+  util::Uuid id;
+};
+
+// One per event-loop thread; not thread-safe.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // The task's served JSON and version. Views stay valid until the next call.
+  virtual ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
+                         std::int64_t& version) = 0;
+  // Calls `row` for each task of the page in order, at most limit + 1 times.
+  virtual ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) = 0;
+  // True when the database answers a trivial query.
+  virtual bool ping() = 0;
+};
+
+// If-Match: "*" or a list of strong ETags (versions). A header that names
+// no valid ETag is still a condition, and matches nothing.
+struct Precondition {
+  bool present = false;
+  bool any = false;
+  std::vector<std::int64_t> versions;
+  bool active() const { return present; }
+  bool matches(std::int64_t v) const;
+};
+
+struct WriteResult {
+  enum class Status {
+    kOk,                    // json/version/id set
+    kReplayed,              // idempotent replay of an earlier 201: json is its body
+    kNotFound,
+    kPreconditionFailed,
+    kIdempotencyInFlight,   // the same key is being processed: 409
+    kIdempotencyMismatch,   // same key, different body: 422
+    kError,                 // storage failed; nothing was written
+  };
+  Status status = Status::kError;
+  std::string json;
+  std::int64_t version = 0;
+  util::Uuid id;
+};
+
+struct WriteRequest {
+  enum class Kind { kCreate, kUpdate, kDelete };
+  Kind kind = Kind::kCreate;
+  Owner owner = kLocalOwner;
+  util::Uuid id;               // update, delete
+  Precondition if_match;       // update, delete
+  tasks::Task fields;          // create, update: values of the fields in `mask`
+  api::FieldMask mask = 0;
+  std::string idempotency_key;  // create; empty: none
+  std::string request_body;     // create with a key: compared on replay
+  // Called on the writer thread after the commit (or failure); must only
+  // hand the result over to the requester's thread.
+  std::function<void(WriteResult&&)> done;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // A reader for event-loop thread `index`; created before the threads run.
+  virtual Reader& reader(unsigned index) = 0;
+  virtual void submit(WriteRequest req) = 0;
+  // 32 random bytes kept in the database, for signing cursors.
+  virtual std::string cursor_key() = 0;
+  // Stops the writer after it has committed everything submitted.
+  virtual void stop() = 0;
+};
+
+struct StoreOptions {
+  std::string target = "brisk.db";  // file path or ":memory:"
+  unsigned readers = 1;
+};
+
+// Opens (creating and migrating) the store. Throws std::runtime_error with a
+// clear, client-safe message on failure.
+std::unique_ptr<Store> open_store(const StoreOptions& opts);
+
+}  // namespace brisk::store

@@ -1,0 +1,68 @@
+#include "tasks/etag.hpp"
+
+#include <charconv>
+
+namespace brisk::tasks {
+
+namespace {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls f(tag, weak) for each entity-tag of a comma-separated list; "*" is
+// passed as tag "*".
+template <class F>
+void for_each_tag(std::string_view list, F f) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (item.empty()) continue;
+    bool weak = item.starts_with("W/");
+    if (weak) item.remove_prefix(2);
+    f(item, weak);
+  }
+}
+
+bool parse_version(std::string_view quoted, std::int64_t& v) {
+  if (quoted.size() < 3 || quoted.front() != '"' || quoted.back() != '"') return false;
+  std::string_view digits = quoted.substr(1, quoted.size() - 2);
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  return r.ec == std::errc() && r.ptr == digits.data() + digits.size() && v >= 0;
+}
+}  // namespace
+
+std::string_view format_etag(std::int64_t version, char* buf) {
+  buf[0] = '"';
+  auto r = std::to_chars(buf + 1, buf + 22, version);
+  *r.ptr = '"';
+  return {buf, static_cast<std::size_t>(r.ptr + 1 - buf)};
+}
+
+store::Precondition parse_if_match(std::string_view header, bool present) {
+  store::Precondition p;
+  p.present = present;
+  for_each_tag(header, [&](std::string_view tag, bool weak) {
+    if (tag == "*") {
+      p.any = true;
+      return;
+    }
+    std::int64_t v;
+    // Strong comparison: a weak tag never matches.
+    if (!weak && parse_version(tag, v)) p.versions.push_back(v);
+  });
+  return p;
+}
+
+bool if_none_match_hits(std::string_view header, std::int64_t version) {
+  bool hit = false;
+  for_each_tag(header, [&](std::string_view tag, bool) {
+    std::int64_t v;
+    if (tag == "*" || (parse_version(tag, v) && v == version)) hit = true;
+  });
+  return hit;
+}
+
+}  // namespace brisk::tasks

@@ -1,0 +1,255 @@
+#include "tasks/routes.hpp"
+
+#include <charconv>
+
+#include "api/model_bind.hpp"
+#include "api/problem.hpp"
+#include "tasks/etag.hpp"
+#include "tasks/list_query.hpp"
+#include "tasks/request_body.hpp"
+#include "tasks/task.hpp"
+
+namespace brisk::tasks {
+
+namespace {
+using http::Exchange;
+using store::WriteResult;
+
+constexpr std::string_view kJson = "application/json";
+
+// The owner of the request. Until accounts exist every request is the local owner.
+store::Owner owner_of(const Exchange&) { return store::kLocalOwner; }
+
+std::string id_text(const util::Uuid& id) {
+  char buf[36];
+  util::format_uuid(id, buf);
+  return std::string(buf, 36);
+}
+
+std::string location_of(const util::Uuid& id) { return "/tasks/" + id_text(id); }
+
+// Answers a write that failed for a reason shared by every write.
+void reply_write_failure(Exchange& ex, const WriteResult& r, std::string_view id_text) {
+  switch (r.status) {
+    case WriteResult::Status::kNotFound: reply_not_found(ex, id_text); return;
+    case WriteResult::Status::kPreconditionFailed:
+      api::reply_problem(ex, 412, "If-Match does not match the task's current ETag; nothing changed");
+      return;
+    default: api::reply_problem(ex, 500, "the change could not be stored; nothing was written"); return;
+  }
+}
+
+// Hands a write to the store and answers from its completion, on this
+// connection's thread, once the transaction is durable.
+template <class Reply>
+void submit(store::Store& st, Exchange& ex, store::WriteRequest w, Reply reply) {
+  http::Deferred d = ex.defer();
+  w.done = [d, reply](WriteResult&& r) mutable {
+    d.complete([r = std::move(r), reply](Exchange& ex2) { reply(ex2, r); });
+  };
+  st.submit(std::move(w));
+}
+
+bool valid_idempotency_key(std::string_view k) {
+  if (k.empty() || k.size() > 255) return false;
+  for (unsigned char c : k) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+class CreateTask final : public http::Handler {
+ public:
+  explicit CreateTask(Context& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    const http::Request& req = ex.request();
+    if (!require_json(ex, false)) return;
+    simdjson::dom::object obj;
+    if (!parse_object(ex, obj)) return;
+    store::WriteRequest w;
+    api::Errors errs;
+    if (req.has_idempotency_key && !valid_idempotency_key(req.idempotency_key)) {
+      errs.push_back({"header", "idempotency-key", -1, "idempotency_key_invalid",
+                      "Idempotency-Key must be 1..255 visible ASCII characters"});
+    }
+    w.mask = api::bind(kTaskModel, obj, api::Mode::kCreate, w.fields, errs);
+    if (!errs.empty()) return api::reply_invalid(ex, errs);
+    w.kind = store::WriteRequest::Kind::kCreate;
+    w.owner = owner_of(ex);
+    if (req.has_idempotency_key) {
+      w.idempotency_key.assign(req.idempotency_key);
+      w.request_body.assign(req.body);
+    }
+    submit(ctx_.store, ex, std::move(w), [](Exchange& ex2, const WriteResult& r) {
+      switch (r.status) {
+        case WriteResult::Status::kOk:
+        case WriteResult::Status::kReplayed: {
+          http::ResponseBuilder rb = ex2.respond(201);
+          rb.header("Location", location_of(r.id)).header("ETag", "\"1\"");
+          if (r.status == WriteResult::Status::kReplayed) rb.header("Idempotent-Replayed", "true");
+          rb.body(kJson, r.json);
+          return;
+        }
+        case WriteResult::Status::kIdempotencyInFlight:
+          api::reply_problem(ex2, 409, "a request with this Idempotency-Key is still being processed");
+          return;
+        case WriteResult::Status::kIdempotencyMismatch:
+          api::reply_invalid(ex2, {{"header", "idempotency-key", -1, "idempotency_key_reused",
+                                    "This Idempotency-Key was used with a different request body"}});
+          return;
+        default: reply_write_failure(ex2, r, ""); return;
+      }
+    });
+  }
+
+ private:
+  Context& ctx_;
+};
+
+class GetTask final : public http::Handler {
+ public:
+  explicit GetTask(Context& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    util::Uuid id;
+    if (!parse_task_id(ex, id)) return;
+    std::string_view json;
+    std::int64_t version = 0;
+    switch (ctx_.store.reader(ex.worker_index()).get(owner_of(ex), id, json, version)) {
+      case store::ReadStatus::kNotFound: return reply_not_found(ex, ex.param());
+      case store::ReadStatus::kError: return api::reply_problem(ex, 500, "the task could not be read");
+      case store::ReadStatus::kOk: break;
+    }
+    char buf[24];
+    std::string_view etag = format_etag(version, buf);
+    const http::Request& req = ex.request();
+    if (!req.if_none_match.empty() && if_none_match_hits(req.if_none_match, version)) {
+      ex.respond(304).header("ETag", etag).no_body();
+      return;
+    }
+    http::ResponseBuilder rb = ex.respond(200);
+    rb.header("ETag", etag);
+    rb.body(kJson, json);
+  }
+
+ private:
+  Context& ctx_;
+};
+
+class UpdateTask final : public http::Handler {
+ public:
+  UpdateTask(Context& c, bool merge_patch) : ctx_(c), merge_patch_(merge_patch) {}
+  void handle(Exchange& ex) override {
+    util::Uuid id;
+    if (!parse_task_id(ex, id)) return;
+    if (!require_json(ex, merge_patch_)) return;
+    simdjson::dom::object obj;
+    if (!parse_object(ex, obj)) return;
+    store::WriteRequest w;
+    api::Errors errs;
+    w.mask = api::bind(kTaskModel, obj, api::Mode::kUpdate, w.fields, errs);
+    if (!errs.empty()) return api::reply_invalid(ex, errs);
+    w.kind = store::WriteRequest::Kind::kUpdate;
+    w.owner = owner_of(ex);
+    w.id = id;
+    w.if_match = parse_if_match(ex.request().if_match, !ex.request().if_match.empty());
+    submit(ctx_.store, ex, std::move(w), [id](Exchange& ex2, const WriteResult& r) {
+      if (r.status != WriteResult::Status::kOk) return reply_write_failure(ex2, r, id_text(id));
+      char buf[24];
+      http::ResponseBuilder rb = ex2.respond(200);
+      rb.header("ETag", format_etag(r.version, buf));
+      rb.body(kJson, r.json);
+    });
+  }
+
+ private:
+  Context& ctx_;
+  bool merge_patch_;
+};
+
+class DeleteTask final : public http::Handler {
+ public:
+  explicit DeleteTask(Context& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    util::Uuid id;
+    if (!parse_task_id(ex, id)) return;
+    store::WriteRequest w;
+    w.kind = store::WriteRequest::Kind::kDelete;
+    w.owner = owner_of(ex);
+    w.id = id;
+    w.if_match = parse_if_match(ex.request().if_match, !ex.request().if_match.empty());
+    submit(ctx_.store, ex, std::move(w), [id](Exchange& ex2, const WriteResult& r) {
+      if (r.status != WriteResult::Status::kOk) return reply_write_failure(ex2, r, id_text(id));
+      ex2.respond(204).no_body();
+    });
+  }
+
+ private:
+  Context& ctx_;
+};
+
+class ListTasks final : public http::Handler {
+ public:
+  explicit ListTasks(Context& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    ListRequest lr;
+    api::Errors errs;
+    if (!parse_list_request(ex.request().query, owner_of(ex), ctx_.cursors, lr, errs)) {
+      return api::reply_invalid(ex, errs);
+    }
+    const int limit = lr.query.limit;
+    http::ResponseBuilder rb = ex.respond(200);
+    std::string& out = rb.begin_body(kJson);
+    out.append(R"({"tasks":[)");
+    int n = 0;
+    bool more = false;
+    CursorPosition last;
+    store::ReadStatus st =
+        ctx_.store.reader(ex.worker_index()).list(lr.query, [&](const store::ListRow& row) {
+          if (n == limit) {
+            more = true;
+            return;
+          }
+          if (n > 0) out.push_back(',');
+          out.append(row.json);  // the cached serialization: no per-task JSON work
+          last.key = row.created_at;
+          last.id = row.id;
+          ++n;
+        });
+    if (st != store::ReadStatus::kOk) {
+      rb.abandon();
+      return api::reply_problem(ex, 500, "the tasks could not be read");
+    }
+    char num[16];
+    auto r = std::to_chars(num, num + sizeof num, n);
+    out.append(R"(],"count":)").append(num, r.ptr).append(R"(,"next_cursor":)");
+    if (more) {
+      // base64url needs no JSON escaping.
+      out.append("\"").append(ctx_.cursors.encode(last, lr.context)).append("\"}");
+    } else {
+      out.append("null}");
+    }
+    rb.end_body();
+  }
+
+ private:
+  Context& ctx_;
+};
+}  // namespace
+
+TaskRoutes::TaskRoutes(Context ctx) : ctx_(std::move(ctx)) {}
+TaskRoutes::~TaskRoutes() = default;
+
+void TaskRoutes::register_on(http::Router& r) {
+  auto add = [&](http::Method m, std::string_view pattern, std::unique_ptr<http::Handler> h) {
+    r.add({m, pattern, h.get()});
+    handlers_.push_back(std::move(h));
+  };
+  add(http::Method::kGet, "/tasks", std::make_unique<ListTasks>(ctx_));
+  add(http::Method::kPost, "/tasks", std::make_unique<CreateTask>(ctx_));
+  add(http::Method::kGet, "/tasks/{id}", std::make_unique<GetTask>(ctx_));
+  add(http::Method::kPut, "/tasks/{id}", std::make_unique<UpdateTask>(ctx_, false));
+  add(http::Method::kPatch, "/tasks/{id}", std::make_unique<UpdateTask>(ctx_, true));
+  add(http::Method::kDelete, "/tasks/{id}", std::make_unique<DeleteTask>(ctx_));
+}
+
+}  // namespace brisk::tasks

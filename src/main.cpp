@@ -45,6 +45,7 @@ int serve(const Config& cfg) {
   so.host = cfg.host;
   so.port = cfg.port;
   so.threads = cfg.threads;
+  so.rate_limit = cfg.rate_limit;
   brisk::http::Server server(so, router);
   server.on_drain = [&health] { health.set_draining(); };
   try {

@@ -272,6 +272,14 @@ void Connection::dispatch() {
     }
     return;
   }
+  if (RateLimiter* rl = worker_.server().rate_limiter(); rl && m.route->rate_limited) {
+    if (unsigned wait = rl->acquire(peer_, last_activity_)) {
+      ResponseBuilder rb = begin_response(429);
+      rb.header("Retry-After", static_cast<std::int64_t>(wait));
+      write_problem(rb, "too many requests from this address; retry later");
+      return;
+    }
+  }
   Exchange ex(*this, req_, m.param);
   try {
     m.route->handler->handle(ex);

@@ -24,6 +24,7 @@ struct Route {
   std::string_view pattern;  // "/tasks" or "/tasks/{id}": at most one {param} segment
   Handler* handler;
   const void* doc = nullptr;  // the API layer's operation description
+  bool rate_limited = true;   // false for health and metrics probes
 };
 
 struct RouteMatch {

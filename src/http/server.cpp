@@ -74,6 +74,7 @@ Server::Server(ServerOptions opts, const Router& router)
     : opts_(std::move(opts)), router_(router) {
   unsigned n = std::max(1u, opts_.threads);
   for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(*this, i));
+  if (opts_.rate_limit) limiter_ = std::make_unique<RateLimiter>(opts_.rate_limit);
 }
 
 Server::~Server() = default;

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "http/limits.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 
 namespace brisk::http {
@@ -52,6 +53,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8000;
   unsigned threads = 1;
+  unsigned rate_limit = 0;  // requests per second per client address; 0: off
   Limits limits;
 };
 
@@ -72,6 +74,7 @@ class Server {
   std::chrono::steady_clock::time_point drain_deadline() const { return drain_deadline_; }
   const Router& router() const { return router_; }
   const Limits& limits() const { return opts_.limits; }
+  RateLimiter* rate_limiter() { return limiter_.get(); }
   // Called once at the start of draining (readiness, event streams, ...).
   std::function<void()> on_drain;
 
@@ -80,6 +83,7 @@ class Server {
   ServerOptions opts_;
   const Router& router_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
   std::optional<boost::asio::signal_set> signals_;
   std::chrono::steady_clock::time_point drain_deadline_{};

@@ -37,9 +37,9 @@ HealthRoutes::~HealthRoutes() = default;
 
 void HealthRoutes::register_on(http::Router& r) {
   handlers_.push_back(std::make_unique<Healthz>());
-  r.add({http::Method::kGet, "/healthz", handlers_.back().get()});
+  r.add({http::Method::kGet, "/healthz", handlers_.back().get(), nullptr, false});
   handlers_.push_back(std::make_unique<Readyz>(store_, draining_));
-  r.add({http::Method::kGet, "/readyz", handlers_.back().get()});
+  r.add({http::Method::kGet, "/readyz", handlers_.back().get(), nullptr, false});
 }
 
 }  // namespace brisk::ops

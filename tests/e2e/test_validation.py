@@ -320,20 +320,28 @@ def nested_tags(depth: int) -> bytes:
     return b'{"title":"deep","tags":' + b"[" * arrays + b"]" * arrays + b"}"
 
 
+def nested_tags_scalar(depth: int) -> bytes:
+    """{"tags": [[...["s"]...]]}: the deepest array (level `depth`) holds a string."""
+    arrays = depth - 1
+    return b'{"title":"deep","tags":' + b"[" * arrays + b'"s"' + b"]" * arrays + b"}"
+
+
 def nested_objects(depth: int) -> bytes:
     """{"title":"x","description":{"a":{"a":...1}}} with the given depth."""
     inner = depth - 1
     return b'{"title":"deep","description":' + b'{"a":' * inner + b"1" + b"}" * inner + b"}"
 
 
-@pytest.mark.parametrize("make", [nested_tags, nested_objects], ids=["arrays", "objects"])
+@pytest.mark.parametrize("make", [nested_tags, nested_tags_scalar, nested_objects],
+                         ids=["arrays", "arrays-with-scalar", "objects"])
 def test_depth_64_is_parsed_then_rejected_as_invalid(client, make):
     r = post_raw(client, make(64))
     assert r.status_code == 422, f"depth 64 must be parsed (422 for the bad field), got {r.status_code}"
     validation_errors(r)
 
 
-@pytest.mark.parametrize("make", [nested_tags, nested_objects], ids=["arrays", "objects"])
+@pytest.mark.parametrize("make", [nested_tags, nested_tags_scalar, nested_objects],
+                         ids=["arrays", "arrays-with-scalar", "objects"])
 @pytest.mark.parametrize("depth", [65, 66, 1000, 100000])
 def test_depth_over_64_is_400(client, make, depth):
     assert_problem(post_raw(client, make(depth)), 400)

@@ -1,11 +1,69 @@
 #include "api/json_input.hpp"
 
+#include <algorithm>
+
 namespace brisk::api {
 
 JsonInput::JsonInput() {
   // Small initial capacity keeps idle memory low; simdjson grows it on
   // demand (keeping max_depth) for larger bodies.
-  if (parser_.allocate(4096, kMaxJsonDepth)) throw std::bad_alloc();
+  // simdjson refuses a document whose depth reaches max_depth, so allow one
+  // more than brisk's limit: depth 64 parses, 65 does not (tested).
+  if (parser_.allocate(4096, kMaxJsonDepth + 1)) throw std::bad_alloc();
+}
+
+namespace {
+// The nesting depth of well-formed JSON text (outermost container = 1).
+// simdjson's own limit does not count an empty innermost container, so the
+// exact rule is checked here; strings are skipped.
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+}  // namespace
+
+bool rewrite_big_integers(std::string& text) {
+  bool changed = false;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    std::size_t start = i, j = i + (c == '-' ? 1 : 0);
+    std::size_t digits_begin = j;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    bool integer = j == text.size() || (text[j] != '.' && text[j] != 'e' && text[j] != 'E');
+    if (integer && j - digits_begin >= 19) {
+      std::string_view repl = c == '-' ? "-1e300" : "1e300";
+      text.replace(start, repl.size(), repl);
+      for (std::size_t k = start + repl.size(); k < j; ++k) text[k] = ' ';
+      changed = true;
+    }
+    i = j - 1;
+  }
+  return changed;
 }
 
 bool JsonInput::parse(std::string_view body, simdjson::dom::element& out, std::string_view& reason) {
@@ -14,7 +72,17 @@ bool JsonInput::parse(std::string_view body, simdjson::dom::element& out, std::s
     return false;
   }
   auto err = parser_.parse(body.data(), body.size(), false).get(out);
+  if (!err && nesting_depth(body) > kMaxJsonDepth) err = simdjson::DEPTH_ERROR;
   if (!err) return true;
+  if (err == simdjson::NUMBER_ERROR) {
+    rewritten_.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    rewritten_.assign(body);
+    if (rewrite_big_integers(rewritten_)) {
+      err = parser_.parse(rewritten_.data(), rewritten_.size(), false).get(out);
+      if (!err && nesting_depth(rewritten_) > kMaxJsonDepth) err = simdjson::DEPTH_ERROR;
+      if (!err) return true;
+    }
+  }
   switch (err) {
     case simdjson::UTF8_ERROR: reason = "the request body is not valid UTF-8"; break;
     case simdjson::DEPTH_ERROR: reason = "JSON nested deeper than 64 levels"; break;

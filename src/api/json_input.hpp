@@ -10,6 +10,14 @@ namespace brisk::api {
 // Nesting deeper than this (the outermost array or object is level 1) is 400.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
+// Rewrites, in place, every integer literal outside strings that is too long
+// for 64 bits (19+ digits) as an out-of-range double of the same length
+// ("1e400" padded with spaces is too big even for a double, so "-1e300" /
+// "1e300" is used). Returns true if anything changed. JSON allows integers of
+// any size; simdjson's DOM cannot hold them, and brisk wants a 422 on the
+// field rather than a 400 for the whole body.
+bool rewrite_big_integers(std::string& text);
+
 class JsonInput {
  public:
   JsonInput();
@@ -22,6 +30,7 @@ class JsonInput {
 
  private:
   simdjson::dom::parser parser_;
+  std::string rewritten_;  // a padded copy for the big-integer retry
 };
 
 // The thread's parser (event-loop threads and the writer each get one).

@@ -61,9 +61,16 @@ void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Errors& err
     }
     case FieldType::kInteger: {
       std::int64_t i;
-      if (v.type() == element_type::UINT64) {
-        add(errs, name, -1, "less_than_equal",
-            "Input should be less than or equal to " + std::to_string(f.max));
+      // Integers beyond int64 arrive as UINT64, or as huge doubles after
+      // rewrite_big_integers: a range error, like any other too-large value.
+      double d = 0;
+      bool huge = v.type() == element_type::UINT64 ||
+                  (v.type() == element_type::DOUBLE && !v.get_double().get(d) && (d >= 9.2e18 || d <= -9.2e18));
+      if (huge) {
+        bool low = v.type() == element_type::DOUBLE && d < 0;
+        add(errs, name, -1, low ? "greater_than_equal" : "less_than_equal",
+            low ? "Input should be greater than or equal to " + std::to_string(f.min)
+                : "Input should be less than or equal to " + std::to_string(f.max));
         return;
       }
       if (v.type() != element_type::INT64 || v.get_int64().get(i)) {

@@ -89,8 +89,8 @@ TEST(JsonInput, DepthLimitHoldsForLargeBodies) {
 TEST(JsonInput, InvalidUtf8Fails) {
   for (std::string_view text :
        {std::string_view("{\"t\":\"\xff\"}"), std::string_view("{\"t\":\"\xc3\"}"),
-        std::string_view("{\"t\":\"\xed\xa0\x80\"}"),   // encoded surrogate
-        std::string_view("{\"t\":\"\xc0\xaf\"}"),       // overlong
+        std::string_view("{\"t\":\"\xed\xa0\x80\"}"),      // encoded surrogate
+        std::string_view("{\"t\":\"\xc0\xaf\"}"),          // overlong
         std::string_view("{\"t\":\"\xf4\x90\x80\x80\"}"),  // > U+10FFFF
         std::string_view("{\"\xfe\":1}")}) {
     std::string_view reason;
@@ -126,6 +126,17 @@ TEST(JsonInput, SurrogatePairSucceeds) {
   EXPECT_EQ(t, "😀");
 }
 
+TEST(JsonInput, IntegersBeyondSixtyFourBitsStillParse) {
+  // Well-formed JSON: the field's validation (a 422) decides, not the parser.
+  EXPECT_TRUE(parse(R"({"n":18446744073709551616})"));
+  EXPECT_TRUE(parse(R"({"n":-9223372036854775809})"));
+  EXPECT_TRUE(parse(R"([123456789012345678901234567890, "x"])"));
+  // ...but the depth limit and syntax still apply to such bodies.
+  EXPECT_FALSE(parse(nested_arrays(65, "18446744073709551616")));
+  EXPECT_TRUE(parse(nested_arrays(64, "18446744073709551616")));
+  expect_rejected(R"({"n":18446744073709551616,})");
+}
+
 TEST(JsonInput, EmptyBodyFails) {
   expect_rejected("");
   expect_rejected("   ");
@@ -142,8 +153,8 @@ TEST(JsonInput, TrailingGarbageFails) {
 }
 
 TEST(JsonInput, MalformedFails) {
-  for (std::string_view text : {"{", R"({"a":})", R"({'a':1})", "{\"a\":\"\x01\"}",
-                                R"({"a":"\x"})", "[1,]", "nul"}) {
+  for (std::string_view text :
+       {"{", R"({"a":})", R"({'a':1})", "{\"a\":\"\x01\"}", R"({"a":"\x"})", "[1,]", "nul"}) {
     SCOPED_TRACE(std::string(text));
     expect_rejected(text);
   }

@@ -65,7 +65,9 @@ void expect_one(const Bound& b, std::string_view field, std::string_view type, i
   EXPECT_FALSE(b.errs[0].msg.empty());
 }
 
-void expect_ok(const Bound& b) { EXPECT_TRUE(b.errs.empty()) << dump(b.errs); }
+void expect_ok(const Bound& b) {
+  EXPECT_TRUE(b.errs.empty()) << dump(b.errs);
+}
 
 std::string repeat(std::string_view s, int n) {
   std::string out;
@@ -172,9 +174,9 @@ TEST(ModelBindDescription, Bounds) {
 
   expect_one(bind_text(with_title(R"("description":")" + d2000 + "日\""), Mode::kCreate),
              "description", "string_too_long");
-  expect_one(bind_text(with_title(R"("description":")" + std::string(2001, 'a') + "\""),
-                       Mode::kCreate),
-             "description", "string_too_long");
+  expect_one(
+      bind_text(with_title(R"("description":")" + std::string(2001, 'a') + "\""), Mode::kCreate),
+      "description", "string_too_long");
   // Blank is fine for the description.
   expect_ok(bind_text(with_title(R"("description":"   ")"), Mode::kCreate));
   expect_one(bind_text(with_title(R"("description":5)"), Mode::kCreate), "description",
@@ -189,7 +191,8 @@ TEST(ModelBindStatus, Values) {
   for (auto [name, idx] : cases) {
     Task start;
     start.status = 99;
-    Bound b = bind_text(with_title(R"("status":")" + std::string(name) + "\""), Mode::kCreate, start);
+    Bound b =
+        bind_text(with_title(R"("status":")" + std::string(name) + "\""), Mode::kCreate, start);
     expect_ok(b);
     EXPECT_EQ(b.task.status, idx) << name;
   }
@@ -199,7 +202,8 @@ TEST(ModelBindStatus, Values) {
 }
 
 TEST(ModelBindStatus, BadValues) {
-  for (std::string_view v : {R"("Done")", R"("")", R"("finished")", R"(" done")", R"("in-progress")"}) {
+  for (std::string_view v :
+       {R"("Done")", R"("")", R"("finished")", R"(" done")", R"("in-progress")"}) {
     SCOPED_TRACE(std::string(v));
     Bound b = bind_text(with_title(R"("status":)" + std::string(v)), Mode::kCreate);
     expect_one(b, "status", "enum");
@@ -243,11 +247,38 @@ TEST(ModelBindPriority, NotAnInteger) {
 
 TEST(ModelBindPriority, BeyondInt64IsTooLarge) {
   // 2^63 and 2^64 - 1 are unsigned to simdjson; 2^64 exceeds every integer type.
-  for (std::string_view v : {"9223372036854775808", "18446744073709551615", "18446744073709551616"}) {
+  for (std::string_view v :
+       {"9223372036854775808", "18446744073709551615", "18446744073709551616"}) {
     SCOPED_TRACE(std::string(v));
     expect_one(bind_text(with_title(R"("priority":)" + std::string(v)), Mode::kCreate), "priority",
                "less_than_equal");
   }
+}
+
+TEST(ModelBindPriority, BelowInt64IsTooSmall) {
+  for (std::string_view v :
+       {"-9223372036854775809", "-18446744073709551616", "-99999999999999999999999999999"}) {
+    SCOPED_TRACE(std::string(v));
+    expect_one(bind_text(with_title(R"("priority":)" + std::string(v)), Mode::kCreate), "priority",
+               "greater_than_equal");
+  }
+}
+
+TEST(ModelBindPriority, HugeIntegersLeaveStringsAndOtherFieldsIntact) {
+  // Digits inside strings (including after an escaped quote) are text, not numbers.
+  Bound b = bind_text(R"({"title":"a\"123456789012345678901234","priority":18446744073709551616,)"
+                      R"("tags":["99999999999999999999"],"description":"-99999999999999999999"})",
+                      Mode::kCreate);
+  expect_one(b, "priority", "less_than_equal");
+  EXPECT_EQ(b.task.title, "a\"123456789012345678901234");
+  EXPECT_EQ(b.task.tags, (std::vector<std::string>{"99999999999999999999"}));
+  EXPECT_EQ(b.task.description, "-99999999999999999999");
+
+  // A huge integer where a string is expected is a type error on that field.
+  Bound t =
+      bind_text(with_title(R"("tags":["a",123456789012345678901234],"priority":2)"), Mode::kCreate);
+  expect_one(t, "tags", "string_type", 1);
+  EXPECT_EQ(t.task.priority, 2);
 }
 
 // ---------------------------------------------------------------- due_at
@@ -283,9 +314,9 @@ TEST(ModelBindDueAt, OffsetsConvertToUtcMilliseconds) {
 }
 
 TEST(ModelBindDueAt, BadText) {
-  for (std::string_view v : {"tomorrow", "", "2026-11-22", "2026-02-30T00:00:00Z",
-                             "2026-11-22T24:00:00Z", "2026-11-22T09:30:00", "2026-11-22T09:30:00Zx",
-                             "2026-11-22 09:30:00Z"}) {
+  for (std::string_view v :
+       {"tomorrow", "", "2026-11-22", "2026-02-30T00:00:00Z", "2026-11-22T24:00:00Z",
+        "2026-11-22T09:30:00", "2026-11-22T09:30:00Zx", "2026-11-22 09:30:00Z"}) {
     SCOPED_TRACE(std::string(v));
     expect_one(bind_text(with_title(R"("due_at":")" + std::string(v) + "\""), Mode::kCreate),
                "due_at", "datetime_parsing");
@@ -330,8 +361,7 @@ TEST(ModelBindTags, Count) {
   EXPECT_EQ(twenty.task.tags[0], "t0");
   EXPECT_EQ(twenty.task.tags[19], "t19");
 
-  expect_one(bind_text(with_title(R"("tags":)" + tag_list(21)), Mode::kCreate), "tags",
-             "too_long");
+  expect_one(bind_text(with_title(R"("tags":)" + tag_list(21)), Mode::kCreate), "tags", "too_long");
 }
 
 TEST(ModelBindTags, ItemLength) {
@@ -359,8 +389,8 @@ TEST(ModelBindTags, NonStringItem) {
 }
 
 TEST(ModelBindTags, DuplicatesReportedAtTheLaterIndex) {
-  expect_one(bind_text(with_title(R"("tags":["a","b","a"])"), Mode::kCreate), "tags",
-             "list_unique", 2);
+  expect_one(bind_text(with_title(R"("tags":["a","b","a"])"), Mode::kCreate), "tags", "list_unique",
+             2);
   expect_one(bind_text(with_title(R"("tags":["x","y","z","y"])"), Mode::kCreate), "tags",
              "list_unique", 3);
   // Escaped and raw forms of the same text are the same string.
@@ -454,12 +484,12 @@ TEST(ModelBindObject, CreateWithOnlyUnknownField) {
 }
 
 TEST(ModelBindObject, EveryErrorIsCollected) {
-  Bound b = bind_text(
-      R"({"title":"","status":"nope","priority":9,"due_at":"soon","tags":["a","a"]})",
-      Mode::kCreate);
+  Bound b =
+      bind_text(R"({"title":"","status":"nope","priority":9,"due_at":"soon","tags":["a","a"]})",
+                Mode::kCreate);
   ASSERT_EQ(b.errs.size(), 5u) << dump(b.errs);
   const std::pair<std::string_view, std::string_view> expected[] = {
-      {"title", "string_too_short"}, {"status", "enum"},         {"priority", "less_than_equal"},
+      {"title", "string_too_short"},  {"status", "enum"},      {"priority", "less_than_equal"},
       {"due_at", "datetime_parsing"}, {"tags", "list_unique"},
   };
   for (std::size_t i = 0; i < 5; ++i) {
@@ -469,8 +499,8 @@ TEST(ModelBindObject, EveryErrorIsCollected) {
   }
   EXPECT_EQ(b.errs[4].index, 1);
 
-  Bound c = bind_text(R"({"extra":1,"id":"x","priority":"1","description":7,"tags":"t"})",
-                      Mode::kCreate);
+  Bound c =
+      bind_text(R"({"extra":1,"id":"x","priority":"1","description":7,"tags":"t"})", Mode::kCreate);
   // extra_forbidden, read_only, int_type, string_type, list_type, and the missing title.
   EXPECT_EQ(c.errs.size(), 6u) << dump(c.errs);
 }
@@ -530,7 +560,9 @@ TEST(ModelSerialize, RoundTripOfAValidatedCreateBody) {
   Bound back = bind_text(json, Mode::kStored);
   expect_ok(back);
   expect_same(back.task, t);
-  EXPECT_EQ(back.task.title, "Write \"the\" report\\ \x01 \xe3\x80\x80" "é😀");
+  EXPECT_EQ(back.task.title,
+            "Write \"the\" report\\ \x01 \xe3\x80\x80"
+            "é😀");
 }
 
 TEST(ModelSerialize, KeyOrderAndShapes) {
@@ -547,15 +579,18 @@ TEST(ModelSerialize, KeyOrderAndShapes) {
   ASSERT_FALSE(doc.get_object().get(obj));
   std::vector<std::string> keys;
   for (auto [k, v] : obj) keys.emplace_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "title", "description", "status", "priority",
-                                            "due_at", "tags", "created_at", "updated_at",
-                                            "version"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"id", "title", "description", "status", "priority", "due_at",
+                                      "tags", "created_at", "updated_at", "version"}));
   EXPECT_EQ(json.rfind(R"({"id":"01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e",)", 0), 0u) << json;
-  EXPECT_NE(json.find(R"("status":"in_progress","priority":4,"due_at":"2026-11-22T09:30:00.123Z",)"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(R"("status":"in_progress","priority":4,"due_at":"2026-11-22T09:30:00.123Z",)"),
+      std::string::npos)
       << json;
-  EXPECT_NE(json.find(R"("created_at":"2000-01-01T00:00:00.000Z","updated_at":"2000-01-01T00:00:00.001Z","version":12})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("created_at":"2000-01-01T00:00:00.000Z","updated_at":"2000-01-01T00:00:00.001Z","version":12})"),
+      std::string::npos)
       << json;
 
   Task empty;

@@ -12,7 +12,9 @@
 namespace brisk::tasks {
 namespace {
 
-std::string key_of(char fill) { return std::string(32, fill); }
+std::string key_of(char fill) {
+  return std::string(32, fill);
+}
 
 CursorPosition sample() {
   CursorPosition p;
@@ -37,9 +39,9 @@ TEST(CursorCodec, RoundTrip) {
 
 TEST(CursorCodec, RoundTripOfExtremeValues) {
   CursorCodec codec(key_of('k'));
-  for (std::int64_t key : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1},
-                           std::numeric_limits<std::int64_t>::min(),
-                           std::numeric_limits<std::int64_t>::max()}) {
+  for (std::int64_t key :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1},
+        std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
     for (std::uint8_t sort : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{255}}) {
       CursorPosition p = sample();
       p.key = key;

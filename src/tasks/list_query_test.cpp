@@ -92,9 +92,9 @@ TEST(ListRequest, StatusListsBecomeAMask) {
 }
 
 TEST(ListRequest, BadStatus) {
-  for (std::string_view q : {"status=finished", "status=", "status=Done", "status=done,",
-                             "status=,done", "status=done,,pending", "status=done+",
-                             "status=pending;done"}) {
+  for (std::string_view q :
+       {"status=finished", "status=", "status=Done", "status=done,", "status=,done",
+        "status=done,,pending", "status=done+", "status=pending;done"}) {
     SCOPED_TRACE(std::string(q));
     expect_one(parse(q), "status", "enum");
   }
@@ -179,7 +179,8 @@ TEST(ListRequest, CursorForAnotherSortOrderIsInvalid) {
 }
 
 TEST(ListRequest, GarbageCursorIsInvalid) {
-  for (std::string_view c : {"", "abc", "!!", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (std::string_view c :
+       {"", "abc", "!!", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     SCOPED_TRACE(std::string(c));
     expect_one(parse("cursor=" + std::string(c)), "cursor", "cursor_invalid");
   }

@@ -155,6 +155,31 @@ def test_bad_option_is_refused(tmp_path, override):
     assert_refuses(rc, out, err, " ".join(args[1:]))
 
 
+@pytest.mark.parametrize("target", ["missing-dir", "directory", "not-sqlite"])
+def test_unusable_database_is_refused(tmp_path, target):
+    if target == "missing-dir":
+        db = tmp_path / "no" / "such" / "dir" / "b.db"
+    elif target == "directory":
+        db = tmp_path / "adir"
+        db.mkdir()
+    else:
+        db = tmp_path / "garbage.db"
+        db.write_bytes(bytes(range(256)) * 40)
+    rc, out, err = run_brisk(serve_args(db), cwd=tmp_path)
+    assert_refuses(rc, out, err, f"--db {target}")
+    assert rc > 0, f"brisk crashed (signal {-rc}) instead of reporting the error"
+    if target == "not-sqlite":
+        assert db.read_bytes() == bytes(range(256)) * 40, "brisk modified a file that is not its database"
+
+
+def test_log_level_option(brisk_factory, tmp_path):
+    b = brisk_factory(db=":memory:", extra=["--log-level", "debug"])
+    assert httpx.get(f"{b.url}/healthz", timeout=5).status_code == 200
+    rc, out, err = run_brisk(serve_args(tmp_path / "b.db", extra=["--log-level", "bogus"]),
+                             cwd=tmp_path)
+    assert_refuses(rc, out, err, "--log-level bogus")
+
+
 def test_unknown_subcommand_is_refused(tmp_path):
     rc, out, err = run_brisk(["frobnicate"], cwd=tmp_path)
     assert rc is not None and rc != 0

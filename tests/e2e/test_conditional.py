@@ -1,9 +1,11 @@
 """ETag / If-None-Match / If-Match: optimistic concurrency on tasks."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from e2e_helpers import assert_problem, create_task, send_json
+from e2e_helpers import assert_problem, create_task, make_client, send_json
 
 
 def test_etag_is_quoted_version(client):
@@ -120,3 +122,81 @@ def test_412_checked_before_validation_does_not_change_task(client):
     r = send_json(client, "PATCH", f"/tasks/{t['id']}", {"priority": 9}, headers={"if-match": '"8"'})
     assert r.status_code in (412, 422)
     assert client.get(f"/tasks/{t['id']}").json() == t
+
+
+def test_if_match_star_matches_existing_task(client):
+    t = create_task(client, title="star")
+    r = send_json(client, "PUT", f"/tasks/{t['id']}", {"title": "starred"}, headers={"if-match": "*"})
+    assert r.status_code == 200
+    assert r.json()["version"] == 2
+
+
+def test_if_none_match_star_gives_304(client):
+    t = create_task(client, title="star get")
+    r = client.get(f"/tasks/{t['id']}", headers={"if-none-match": "*"})
+    assert r.status_code == 304
+    assert r.content == b""
+
+
+def test_if_none_match_weak_etag_gives_304(client):
+    # If-None-Match uses the weak comparison (RFC 9110 13.1.2).
+    t = create_task(client, title="weak")
+    r = client.get(f"/tasks/{t['id']}", headers={"if-none-match": 'W/"1"'})
+    assert r.status_code == 304
+
+
+def test_if_match_weak_etag_never_matches(client):
+    # If-Match uses the strong comparison (RFC 9110 13.1.1).
+    t = create_task(client, title="weak match")
+    r = send_json(client, "PATCH", f"/tasks/{t['id']}", {"title": "x"}, headers={"if-match": 'W/"1"'})
+    assert_problem(r, 412)
+    assert client.get(f"/tasks/{t['id']}").json() == t
+
+
+def test_concurrent_conditional_updates_exactly_one_wins(server, client):
+    t = create_task(client, title="race")
+    n = 10
+    for round_no in range(5):
+        version = client.get(f"/tasks/{t['id']}").json()["version"]
+        barrier = threading.Barrier(n)
+        statuses = [None] * n
+
+        def worker(i):
+            with make_client(server.url) as c:
+                barrier.wait(10)
+                r = send_json(c, "PATCH", f"/tasks/{t['id']}", {"title": f"r{round_no} w{i}"},
+                              headers={"if-match": f'"{version}"'})
+                statuses[i] = r.status_code
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(30)
+        assert sorted(statuses) == [200] + [412] * (n - 1), (
+            f"round {round_no}: {statuses}: exactly one If-Match update per version may win")
+        g = client.get(f"/tasks/{t['id']}").json()
+        assert g["version"] == version + 1
+
+
+def test_concurrent_updates_lose_no_increment(server, client):
+    t = create_task(client, title="counter")
+    n, per = 8, 10
+    errors = []
+
+    def worker(i):
+        with make_client(server.url) as c:
+            for j in range(per):
+                r = send_json(c, "PATCH", f"/tasks/{t['id']}", {"priority": 1 + (i + j) % 5})
+                if r.status_code != 200:
+                    errors.append(r.status_code)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert not errors, errors
+    g = client.get(f"/tasks/{t['id']}")
+    assert g.json()["version"] == 1 + n * per, "concurrent updates lost version increments"
+    assert g.headers["etag"] == f'"{1 + n * per}"'

@@ -117,3 +117,103 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
         for s in servers:
             if s.alive():
                 s.kill()
+
+
+def _mixed_load(url, state, lock, stop, errors, k):
+    """POST, PATCH and DELETE; state[id] is ("live", title), ("deleted",) or,
+    while a write is unacknowledged, ("maybe", {acceptable outcomes})."""
+    mine = []
+    try:
+        with httpx.Client(base_url=url, timeout=5) as c:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    if i % 3 == 0 and mine:
+                        tid, old = mine[-1]
+                        new = old + " v2"
+                        with lock:
+                            state[tid] = ("maybe", {("live", old), ("live", new)})
+                        r = c.patch(f"/tasks/{tid}", json={"title": new})
+                        if r.status_code != 200:
+                            errors.append(f"PATCH {r.status_code} {r.text[:200]}")
+                            return
+                        with lock:
+                            state[tid] = ("live", new)
+                        mine[-1] = (tid, new)
+                    elif i % 5 == 0 and len(mine) > 1:
+                        tid, old = mine.pop(0)
+                        with lock:
+                            state[tid] = ("maybe", {("live", old), ("deleted",)})
+                        r = c.delete(f"/tasks/{tid}")
+                        if r.status_code != 204:
+                            errors.append(f"DELETE {r.status_code} {r.text[:200]}")
+                            return
+                        with lock:
+                            state[tid] = ("deleted",)
+                    else:
+                        title = f"mixed c{k} #{i} {uuid.uuid4().hex[:8]}"
+                        r = c.post("/tasks", json={"title": title})
+                        if r.status_code != 201:
+                            errors.append(f"POST {r.status_code} {r.text[:200]}")
+                            return
+                        tid = r.json()["id"]
+                        with lock:
+                            state[tid] = ("live", title)
+                        mine.append((tid, title))
+                except httpx.HTTPError:
+                    if stop.is_set():
+                        return
+                    time.sleep(0.01)
+    except Exception as e:  # noqa: BLE001
+        errors.append(repr(e))
+
+
+def test_acknowledged_updates_and_deletes_survive_kill_9(tmp_path):
+    db = tmp_path / "mixed.db"
+    state: dict = {}
+    servers = []
+    try:
+        for round_no in range(3):
+            b = start_serve(tmp_path, db=db, threads=2)
+            servers.append(b)
+            lock = threading.Lock()
+            stop = threading.Event()
+            errors: list = []
+            threads = [threading.Thread(target=_mixed_load, daemon=True,
+                                        args=(b.url, state, lock, stop, errors, k))
+                       for k in range(8)]
+            for t in threads:
+                t.start()
+            time.sleep(random.uniform(0.8, 1.2))
+            b.proc.send_signal(signal.SIGKILL)
+            b.proc.wait(10)
+            stop.set()
+            for t in threads:
+                t.join(15)
+            assert not errors, f"round {round_no}: {errors[:5]}"
+
+            b = start_serve(tmp_path, db=db, threads=2)
+            servers.append(b)
+            wrong = []
+            with httpx.Client(base_url=b.url, timeout=10) as c:
+                for tid, st in list(state.items()):
+                    r = c.get(f"/tasks/{tid}")
+                    if r.status_code == 200:
+                        got = ("live", r.json()["title"])
+                    elif r.status_code == 404:
+                        got = ("deleted",)
+                    else:
+                        got = ("error", r.status_code)
+                    ok = got in st[1] if st[0] == "maybe" else got == st
+                    if not ok:
+                        wrong.append((tid, st, got))
+                    elif st[0] == "maybe":
+                        state[tid] = got  # settle the uncertain outcome
+            assert not wrong, (f"round {round_no}: {len(wrong)} acknowledged writes not found "
+                               f"after kill -9, e.g. {wrong[:5]}")
+            assert b.stop() == 0
+    finally:
+        for s in servers:
+            if s.alive():
+                s.kill()

@@ -125,6 +125,17 @@ def test_http10_keep_alive_when_asked(server):
         assert not c.wait_closed(0.5), "HTTP/1.0 keep-alive connection closed early"
 
 
+def test_http10_post_with_body(server):
+    title = f"http10 {uuid.uuid4()}"
+    with RawConn.to(server) as c:
+        c.send(request_bytes("POST", "/tasks", headers=[JSON], body=json_bytes({"title": title}),
+                             version="HTTP/1.0"))
+        r = c.read_response()
+        assert r.status == 201, r
+        assert r.json()["title"] == title
+        assert c.wait_closed(3)
+
+
 def test_http11_connection_close_is_honoured(server):
     with RawConn.to(server) as c:
         c.send(get("/healthz", headers=[("Connection", "close")]))
@@ -474,6 +485,34 @@ def test_slow_clients_do_not_delay_others(server):
     finally:
         for c in slow:
             c.close()
+
+
+def test_many_concurrent_connections(server):
+    conns = []
+    try:
+        for _ in range(200):
+            conns.append(RawConn.to(server, timeout=10))
+        for c in conns:
+            c.send(get("/healthz"))
+        for c in conns:
+            assert c.read_response(timeout=10).status == 200
+        # All of them are still usable.
+        for c in conns:
+            c.send(get("/readyz"))
+        for c in conns:
+            assert c.read_response(timeout=10).status == 200
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_deep_pipeline_without_reading(server):
+    n = 1000
+    with RawConn.to(server, timeout=20) as c:
+        c.send(b"".join(get("/healthz") for _ in range(n)))
+        for i in range(n):
+            r = c.read_response(timeout=20)
+            assert r.status == 200, (i, r)
 
 
 def test_server_survives_abrupt_disconnects(server):

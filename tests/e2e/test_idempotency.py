@@ -199,3 +199,23 @@ def test_concurrent_retries_create_one_task(server, client):
     r = post_key(client, key, body)
     assert r.status_code == 201 and r.json()["id"] in ids
     assert r.headers.get("idempotent-replayed") == "true"
+
+
+def test_replay_survives_a_restart(brisk_factory, tmp_path):
+    """The classic retry: the server restarts between the first attempt and
+    the retry; the retry must not create a second task."""
+    db = tmp_path / "idem.db"
+    a = brisk_factory(db=db, workdir=tmp_path)
+    key = str(uuid.uuid4())
+    body = json_bytes({"title": "survives restart"})
+    with make_client(a.url) as c:
+        r1 = post_key(c, key, body)
+        assert r1.status_code == 201
+    assert a.stop() == 0
+    b = brisk_factory(db=db, workdir=tmp_path)
+    with make_client(b.url) as c:
+        r2 = post_key(c, key, body)
+        assert r2.status_code == 201
+        assert r2.headers.get("idempotent-replayed") == "true"
+        assert r2.json() == r1.json()
+        assert c.get("/tasks").json()["count"] == 1

@@ -105,6 +105,14 @@ def test_unicode_text_roundtrips(client, ascii_only):
     assert client.get(f"/tasks/{t['id']}").json() == t
 
 
+def test_nul_character_roundtrips(client):
+    fields = {"title": "a\u0000b", "description": "x\u0000y", "tags": ["t\u0000"]}
+    t = create_task(client, **fields)
+    for k, v in fields.items():
+        assert t[k] == v
+    assert client.get(f"/tasks/{t['id']}").json() == t
+
+
 def test_escaped_surrogate_pair_is_decoded(client):
     body = b'{"title":"smile \\ud83d\\ude00"}'
     r = client.post("/tasks", content=body, headers={"content-type": "application/json"})

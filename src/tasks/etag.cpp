@@ -29,8 +29,14 @@ void for_each_tag(std::string_view list, F f) {
 bool parse_version(std::string_view quoted, std::int64_t& v) {
   if (quoted.size() < 3 || quoted.front() != '"' || quoted.back() != '"') return false;
   std::string_view digits = quoted.substr(1, quoted.size() - 2);
+  // Strong comparison is character by character: only the canonical text
+  // brisk sends ("3", never "03" or "+3") can match.
+  if (digits.size() > 1 && digits.front() == '0') return false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+  }
   auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  return r.ec == std::errc() && r.ptr == digits.data() + digits.size() && v >= 0;
+  return r.ec == std::errc() && r.ptr == digits.data() + digits.size();
 }
 }  // namespace
 

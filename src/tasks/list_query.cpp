@@ -67,6 +67,8 @@ bool parse_list_request(std::string_view raw, store::Owner owner, const CursorCo
       if (p.value.empty() || r.ec == std::errc::invalid_argument ||
           r.ptr != p.value.data() + p.value.size()) {
         bad(errs, "limit", "int_parsing", "Input should be a valid integer");
+      } else if (r.ec == std::errc::result_out_of_range && p.value.front() == '-') {
+        bad(errs, "limit", "greater_than_equal", "Input should be greater than or equal to 1");
       } else if (r.ec == std::errc::result_out_of_range || v > kMaxLimit) {
         bad(errs, "limit", "less_than_equal", "Input should be less than or equal to 1000");
       } else if (v < 1) {

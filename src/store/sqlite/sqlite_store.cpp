@@ -42,20 +42,8 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   temporary_ = opts.target == ":memory:";
   path_ = temporary_ ? memory_path() : opts.target;
 
-  // Refuse a file another brisk serves: two writers would break group commit
-  // and the single-writer guarantees. flock is independent of SQLite's own
-  // POSIX locks, and the descriptor stays open for the process's life (closing
-  // any descriptor of the file would drop SQLite's POSIX locks).
-  lock_fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0) {
-    throw std::runtime_error("cannot open database file '" + path_ + "': " + std::strerror(errno));
-  }
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    ::close(lock_fd_);
-    lock_fd_ = -1;
-    throw std::runtime_error("database file '" + path_ +
-                             "' is in use by another brisk process; stop it or choose another --db");
-  }
+  if (temporary_) temp_files_.path = path_;
+  lock_.acquire(path_);
 
   Db db;
   std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
@@ -67,7 +55,6 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   if (err.empty()) err = migrate(db);
   if (!err.empty()) {
-    if (temporary_) remove_files(path_);
     throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) + "': " + err);
   }
   // The cursor signing key: created once, kept with the data.
@@ -97,8 +84,29 @@ SqliteStore::~SqliteStore() {
   stop();
   writer_.reset();
   readers_.clear();
-  if (temporary_) remove_files(path_);
-  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+// Refuses a file another brisk serves: two writers would break group commit
+// and the single-writer guarantees. flock is independent of SQLite's own POSIX
+// locks. The descriptor is closed only after every SQLite connection (closing
+// any descriptor of the file drops the process's POSIX locks on it).
+void FileLock::acquire(const std::string& path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    throw std::runtime_error("cannot open database file '" + path + "': " + std::strerror(errno));
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    throw std::runtime_error("database file '" + path +
+                             "' is in use by another brisk process; stop it or choose another --db");
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+TempFiles::~TempFiles() {
+  if (!path.empty()) remove_files(path);
 }
 
 }  // namespace brisk::store::sqlite

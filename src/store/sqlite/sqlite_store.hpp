@@ -12,6 +12,27 @@
 
 namespace brisk::store::sqlite {
 
+// An flock()ed file descriptor, released when destroyed (also when the
+// store's constructor throws part-way).
+class FileLock {
+ public:
+  FileLock() = default;
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  // Opens (creating) and locks `path` exclusively; throws if another process holds it.
+  void acquire(const std::string& path);
+
+ private:
+  int fd_ = -1;
+};
+
+// Removes a temporary database's files when destroyed, if armed.
+struct TempFiles {
+  std::string path;
+  ~TempFiles();
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const StoreOptions& opts);
@@ -22,9 +43,12 @@ class SqliteStore final : public Store {
   void stop() override;
 
  private:
+  // Declaration order matters: members are destroyed in reverse, so the
+  // connections close before the files are removed and the lock released.
   std::string path_;
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
-  int lock_fd_ = -1;
+  TempFiles temp_files_;    // armed for ":memory:"
+  FileLock lock_;
   std::unique_ptr<Writer> writer_;
   std::vector<std::unique_ptr<SqliteReader>> readers_;
   std::string cursor_key_;

@@ -287,11 +287,12 @@ def test_chunked_body_over_1mib_is_413(server):
 # Malformed framing: 400 and close
 # ---------------------------------------------------------------------------
 
-def test_content_length_with_transfer_encoding_is_400_and_close(server, client):
+@pytest.mark.parametrize("te", ["chunked", "identity", "gzip", "gzip, chunked"])
+def test_content_length_with_transfer_encoding_is_400_and_close(server, client, te):
     title = f"smuggle {uuid.uuid4()}"
     body = json_bytes({"title": title})
     req = request_bytes("POST", "/tasks", headers=[
-        JSON, ("Content-Length", str(len(body))), ("Transfer-Encoding", "chunked")],
+        JSON, ("Content-Length", str(len(body))), ("Transfer-Encoding", te)],
         body=chunked([body]))
     with RawConn.to(server) as c:
         c.send(req)
@@ -313,6 +314,23 @@ def test_two_different_content_lengths_are_400_and_close(server, client):
         assert_raw_problem(r, 400)
         assert c.wait_closed(3), "connection must be closed after conflicting Content-Length"
     assert count_titled(client, title) == 0
+
+
+@pytest.mark.parametrize("te", ["identity", "gzip", "chunked, gzip", "foo"])
+def test_transfer_encoding_not_ending_in_chunked_is_400_and_close(server, client, te):
+    """RFC 9112 6.3: the body length cannot be determined: 400 and close.
+    The body must never be read as a further request (request smuggling)."""
+    title = f"smuggled {uuid.uuid4()}"
+    inner = post_task(title)
+    with RawConn.to(server) as c:
+        c.send(request_bytes("POST", "/tasks", headers=[JSON, ("Transfer-Encoding", te)])
+               + inner)
+        r = c.read_response()
+        assert r.status in (400, 501), r
+        assert_raw_problem(r, r.status)
+        assert c.wait_closed(3), f"connection left open after Transfer-Encoding: {te}"
+        assert b"HTTP/1.1" not in c.buf, f"the body was answered as a request: {c.buf[:200]!r}"
+    assert count_titled(client, title) == 0, "the request body was executed as a request"
 
 
 @pytest.mark.parametrize("raw", [
@@ -338,6 +356,54 @@ def test_bad_content_length_is_400(server, value):
                              body=b'{"title":"x"}', content_length=False))
         r = c.read_response()
     assert_raw_problem(r, 400)
+
+
+def test_http11_request_without_host_is_400(server):
+    # RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
+    with RawConn.to(server) as c:
+        c.send(b"GET /healthz HTTP/1.1\r\n\r\n")
+        r = c.read_response()
+    assert_raw_problem(r, 400)
+
+
+def test_two_host_headers_are_400(server):
+    # RFC 9112 3.2: ... and to one with more than one Host field line.
+    with RawConn.to(server) as c:
+        c.send(b"GET /healthz HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n")
+        r = c.read_response()
+    assert_raw_problem(r, 400)
+
+
+def test_absolute_form_request_target_is_accepted(server):
+    # RFC 9112 3.2.2: a server MUST accept the absolute-form.
+    with RawConn.to(server) as c:
+        c.send(f"GET http://127.0.0.1:{server.port}/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+               .encode())
+        r = c.read_response()
+    assert r.status == 200, r
+    assert r.json() == {"status": "ok"}
+
+
+def test_expect_100_continue(server):
+    """RFC 9110 10.1.1: a client that sends Expect: 100-continue waits for
+    100 Continue (curl for 1 s) before sending the body."""
+    body = json_bytes({"title": "expect"})
+    with RawConn.to(server) as c:
+        c.send(request_bytes("POST", "/tasks", headers=[
+            JSON, ("Expect", "100-continue"), ("Content-Length", str(len(body)))]))
+        r = c.read_response(timeout=1.0)
+        assert r.status == 100, f"expected 100 Continue, got {r}"
+        c.send(body)
+        r = c.read_response()
+        assert r.status == 201, r
+
+
+def test_expect_100_continue_with_too_large_body_gets_413_at_once(server):
+    with RawConn.to(server) as c:
+        c.send(request_bytes("POST", "/tasks", headers=[
+            JSON, ("Expect", "100-continue"), ("Content-Length", "5000000")]))
+        r = c.read_response(timeout=2)
+    assert_raw_problem(r, 413)
 
 
 def test_header_line_without_colon_is_400(server):

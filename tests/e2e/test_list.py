@@ -173,13 +173,20 @@ def test_cursor_walk_visits_every_task_once(lc, lserver, limit):
     assert all(p["count"] == limit for p in pages[:-1])
 
 
-@pytest.mark.parametrize("status", ["pending,done", "in_progress"])
-def test_cursor_walk_with_status_filter(lc, lserver, status):
+@pytest.mark.parametrize("status,limit", [("pending,done", 6), ("in_progress", 43),
+                                          ("in_progress", 1), ("pending", 22), ("pending", 44),
+                                          ("done,in_progress", 43)])
+def test_cursor_walk_with_status_filter(lc, lserver, status, limit):
     full = lc.get("/tasks", params={"limit": "1000", "status": status}).json()["tasks"]
-    pages = walk(lc, {"status": status}, 6)
+    n = sum(1 for t in lserver.created.values() if t["status"] in status.split(","))
+    assert len(full) == n
+    pages = walk(lc, {"status": status}, limit)
     seen = [t["id"] for p in pages for t in p["tasks"]]
     assert seen == [t["id"] for t in full]
     assert all(t["status"] in status.split(",") for p in pages for t in p["tasks"])
+    assert len(pages) == -(-n // limit), (
+        f"{len(pages)} pages for {n} tasks at limit {limit}: next_cursor must be null on the "
+        f"last page")
 
 
 def first_cursor(client, params=None) -> str:
@@ -328,6 +335,8 @@ def test_cursor_is_stable_while_tasks_are_added_and_removed(brisk_factory):
         gone = baseline[10]  # on the third page
         assert c.delete(f"/tasks/{gone}").status_code == 204
         assert c.delete(f"/tasks/{seen[0]}").status_code == 204
+        # ... and the last task of the page, the one the cursor points after.
+        assert c.delete(f"/tasks/{seen[-1]}").status_code == 204
         cursor = doc["next_cursor"]
         assert cursor is not None
         while cursor is not None:

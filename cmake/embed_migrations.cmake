@@ -1,5 +1,6 @@
 # Turns the migration files into a C++ table: {version, name, sql}.
-# Invoked with -DOUT=<file> -DFILES=<list of .sql files, sorted>.
+# Invoked with -DOUT=<file> -DFILES=<.sql files, sorted, joined with '|'>.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from src/store/migrations/*.sql. Do not edit.\n#include \"store/migrations.hpp\"\nnamespace brisk::store {\nconst Migration kMigrations[] = {\n")
 set(count 0)
 foreach(f ${FILES})

@@ -3,16 +3,21 @@
 #include <iostream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
+#include "auth/authenticator.hpp"
+#include "auth/routes.hpp"
+#include "auth/throttle.hpp"
+#include "auth/token.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ops/config.hpp"
 #include "ops/health.hpp"
 #include "store/store.hpp"
 #include "tasks/routes.hpp"
+#include "util/work_pool.hpp"
 
 namespace {
 
@@ -35,9 +40,19 @@ int serve(const Config& cfg) {
     return fail(e.what());
   }
 
+  const bool auth_required = cfg.auth == brisk::ops::AuthMode::kRequired;
+  brisk::auth::TokenCodec tokens(store->token_key());
+  brisk::auth::Authenticator authenticator(auth_required, tokens, *store);
+  brisk::auth::LoginThrottle throttle;
+  // Argon2id hashing: off the event loops, one thread per core at most.
+  brisk::util::WorkPool hashing(std::max(1u, std::min(cfg.threads, 2u)));
+
   brisk::http::Router router;
-  brisk::tasks::TaskRoutes tasks({*store, brisk::tasks::CursorCodec(store->cursor_key())});
+  brisk::tasks::TaskRoutes tasks(
+      {*store, brisk::tasks::CursorCodec(store->cursor_key()), authenticator});
   tasks.register_on(router);
+  brisk::auth::AuthRoutes auth_routes({*store, authenticator, tokens, hashing, throttle});
+  auth_routes.register_on(router);
   brisk::ops::HealthRoutes health(*store);
   health.register_on(router);
 
@@ -53,9 +68,11 @@ int serve(const Config& cfg) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  std::printf("brisk listening on http://%s:%u\n", server.bound_host().c_str(), server.bound_port());
+  std::printf("brisk listening on http://%s:%u\n", server.bound_host().c_str(),
+              server.bound_port());
   std::fflush(stdout);
-  spdlog::info("serving {} with {} thread(s), database {}", cfg.auth == brisk::ops::AuthMode::kOff ? "without accounts" : "(accounts not yet available: single-user)", cfg.threads, cfg.db == ":memory:" ? ":memory:" : cfg.db);
+  spdlog::info("serving with {} thread(s), authentication {}, database {}", cfg.threads,
+               auth_required ? "required" : "off (single user)", cfg.db);
   server.run();
   store->stop();
   spdlog::info("stopped");
@@ -75,24 +92,42 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8000", auth = "required", rate;
 
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the API");
-  serve_cmd->add_option("--listen", listen, "Address to serve on, HOST:PORT or [V6]:PORT; port 0 picks one")
-      ->envname("BRISK_LISTEN")->capture_default_str();
+  serve_cmd
+      ->add_option("--listen", listen,
+                   "Address to serve on, HOST:PORT or [V6]:PORT; port 0 picks one")
+      ->envname("BRISK_LISTEN")
+      ->capture_default_str();
   serve_cmd->add_option("--db", cfg.db, "SQLite file path or :memory:")
-      ->envname("BRISK_DB")->capture_default_str();
+      ->envname("BRISK_DB")
+      ->capture_default_str();
   serve_cmd->add_option("--auth", auth, "required or off (off: single user, no accounts)")
-      ->envname("BRISK_AUTH")->capture_default_str()->check(CLI::IsMember({"required", "off"}));
-  serve_cmd->add_flag("--allow-open", cfg.allow_open,
-                      "Allow serving without authentication on a non-loopback address")
+      ->envname("BRISK_AUTH")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"required", "off"}));
+  serve_cmd
+      ->add_flag("--allow-open", cfg.allow_open,
+                 "Allow serving without authentication on a non-loopback address")
       ->envname("BRISK_ALLOW_OPEN");
   serve_cmd->add_option("--threads", cfg.threads, "Event-loop threads")
-      ->envname("BRISK_THREADS")->capture_default_str()->check(CLI::Range(1u, 256u));
+      ->envname("BRISK_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   serve_cmd->add_option("--rate-limit", rate, "Per-client request rate, N/s (burst N)")
       ->envname("BRISK_RATE_LIMIT");
-  serve_cmd->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
-      ->envname("BRISK_LOG_LEVEL")->capture_default_str()
+  serve_cmd
+      ->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
+      ->envname("BRISK_LOG_LEVEL")
+      ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
   app.add_subcommand("version", "Print the version");
+  std::string rotate_db = "brisk.db";
+  CLI::App* rotate_cmd = app.add_subcommand("rotate-key",
+                                            "Replace the token signing key (every issued token "
+                                            "stops working); run it while brisk is stopped");
+  rotate_cmd->add_option("--db", rotate_db, "SQLite file path")
+      ->envname("BRISK_DB")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -105,17 +140,31 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (app.got_subcommand("rotate-key")) {
+    try {
+      brisk::store::StoreOptions so;
+      so.target = rotate_db;
+      so.rotate_token_key = true;
+      brisk::store::open_store(so)->stop();
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    std::printf("token signing key replaced: every token issued before now is invalid\n");
+    return 0;
+  }
+
   std::string err;
   if (!brisk::ops::parse_listen(listen, cfg.host, cfg.port, err)) return fail("--listen: " + err);
   cfg.auth = auth == "off" ? brisk::ops::AuthMode::kOff : brisk::ops::AuthMode::kRequired;
   if (!rate.empty() && !brisk::ops::parse_rate_limit(rate, cfg.rate_limit)) {
     return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
   }
-  // Accounts do not exist yet, so every mode serves without authentication:
-  // never expose that beyond loopback unless the operator opts in.
-  if (!brisk::ops::is_loopback(cfg.host) && !cfg.allow_open) {
-    return fail("refusing to serve without authentication on " + cfg.host +
-                ", which is not a loopback address; pass --allow-open to do it anyway");
+  // Never serve without authentication beyond loopback unless the operator opts in.
+  if (cfg.auth == brisk::ops::AuthMode::kOff && !brisk::ops::is_loopback(cfg.host) &&
+      !cfg.allow_open) {
+    return fail("refusing to serve with --auth off on " + cfg.host +
+                ", which is not a loopback address: anyone who can reach it could read and change "
+                "every task. Use --auth required, or pass --allow-open to accept that");
   }
   return serve(cfg);
 }

@@ -45,6 +45,10 @@ struct Field {
   std::string_view description = {};
   std::string_view example = {};  // JSON text, for the OpenAPI document
   std::string_view default_json = {};  // JSON text of the default, if any
+  // Strings: a regular expression (JSON Schema `pattern`) and the check
+  // that implements it (no regex engine on the request path).
+  std::string_view pattern = {};
+  bool (*pattern_ok)(std::string_view) = nullptr;
 
   bool nullable() const { return nullable_time != nullptr; }
 };

@@ -52,6 +52,11 @@ void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Errors& err
         return;
       }
       if (!check_length(errs, name, -1, s, f.min, f.max)) return;
+      if (f.pattern_ok && !f.pattern_ok(s)) {
+        add(errs, name, -1, "string_pattern_mismatch",
+            "String should match pattern '" + std::string(f.pattern) + "'");
+        return;
+      }
       if (f.not_blank && util::utf8_all_white_space(s)) {
         add(errs, name, -1, "string_blank", "String should not be blank (only white space)");
         return;

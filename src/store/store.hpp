@@ -38,6 +38,14 @@ struct ListRow {
   util::Uuid id;
 };
 
+struct UserRow {
+  Owner owner = 0;
+  util::Uuid id;
+  std::string username;
+  std::string password_hash;
+  std::int64_t created_at = 0;
+};
+
 // One per event-loop thread; not thread-safe.
 class Reader {
  public:
@@ -49,6 +57,8 @@ class Reader {
   virtual ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) = 0;
   // True when the database answers a trivial query.
   virtual bool ping() = 0;
+  virtual ReadStatus user_by_name(std::string_view username, UserRow& out) = 0;
+  virtual ReadStatus user_by_id(const util::Uuid& id, UserRow& out) = 0;
 };
 
 // If-Match: "*" or a list of strong ETags (versions). A header that names
@@ -63,30 +73,34 @@ struct Precondition {
 
 struct WriteResult {
   enum class Status {
-    kOk,                    // json/version/id set
-    kReplayed,              // idempotent replay of an earlier 201: json is its body
+    kOk,        // json/version/id set
+    kReplayed,  // idempotent replay of an earlier 201: json is its body
     kNotFound,
     kPreconditionFailed,
-    kIdempotencyInFlight,   // the same key is being processed: 409
-    kIdempotencyMismatch,   // same key, different body: 422
-    kError,                 // storage failed; nothing was written
+    kIdempotencyInFlight,  // the same key is being processed: 409
+    kIdempotencyMismatch,  // same key, different body: 422
+    kConflict,             // the username is taken: 409
+    kError,                // storage failed; nothing was written
   };
   Status status = Status::kError;
   std::string json;
   std::int64_t version = 0;
   util::Uuid id;
+  std::int64_t created_at = 0;  // create user
 };
 
 struct WriteRequest {
-  enum class Kind { kCreate, kUpdate, kDelete };
+  enum class Kind { kCreate, kUpdate, kDelete, kCreateUser };
   Kind kind = Kind::kCreate;
   Owner owner = kLocalOwner;
-  util::Uuid id;               // update, delete
-  Precondition if_match;       // update, delete
-  tasks::Task fields;          // create, update: values of the fields in `mask`
+  util::Uuid id;          // update, delete
+  Precondition if_match;  // update, delete
+  tasks::Task fields;     // create, update: values of the fields in `mask`
   api::FieldMask mask = 0;
   std::string idempotency_key;  // create; empty: none
   std::string request_body;     // create with a key: compared on replay
+  std::string username;         // create user
+  std::string password_hash;    // create user
   // Called on the writer thread after the commit (or failure); must only
   // hand the result over to the requester's thread.
   std::function<void(WriteResult&&)> done;
@@ -100,6 +114,8 @@ class Store {
   virtual void submit(WriteRequest req) = 0;
   // 32 random bytes kept in the database, for signing cursors.
   virtual std::string cursor_key() = 0;
+  // 32 random bytes kept in the database: the HS256 token signing key.
+  virtual std::string token_key() = 0;
   // Stops the writer after it has committed everything submitted.
   virtual void stop() = 0;
 };
@@ -107,6 +123,7 @@ class Store {
 struct StoreOptions {
   std::string target = "brisk.db";  // file path or ":memory:"
   unsigned readers = 1;
+  bool rotate_token_key = false;  // replace the token key (invalidates every token)
 };
 
 // Opens (creating and migrating) the store. Throws std::runtime_error with a

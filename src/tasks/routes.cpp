@@ -2,12 +2,13 @@
 
 #include <charconv>
 
+#include "api/body.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
 #include "tasks/etag.hpp"
 #include "tasks/list_query.hpp"
-#include "tasks/request_body.hpp"
 #include "tasks/task.hpp"
+#include "util/text.hpp"
 
 namespace brisk::tasks {
 
@@ -16,9 +17,22 @@ using http::Exchange;
 using store::WriteResult;
 
 constexpr std::string_view kJson = "application/json";
+using api::parse_object;
+using api::require_json;
 
-// The owner of the request. Until accounts exist every request is the local owner.
-store::Owner owner_of(const Exchange&) { return store::kLocalOwner; }
+// 404 for a task that does not exist, is not a well-formed id, or belongs to
+// someone else: the three are indistinguishable to the client.
+void reply_not_found(Exchange& ex, std::string_view id_text) {
+  if (id_text.size() > 64 || !util::utf8_valid(id_text)) id_text = "with this id";
+  api::reply_problem(ex, 404, "task " + std::string(id_text) + " not found");
+}
+
+// Parses the {id} path segment; otherwise answers 404 and returns false.
+bool parse_task_id(Exchange& ex, util::Uuid& id) {
+  if (util::parse_uuid(ex.param(), id)) return true;
+  reply_not_found(ex, ex.param());
+  return false;
+}
 
 std::string id_text(const util::Uuid& id) {
   char buf[36];
@@ -26,16 +40,23 @@ std::string id_text(const util::Uuid& id) {
   return std::string(buf, 36);
 }
 
-std::string location_of(const util::Uuid& id) { return "/tasks/" + id_text(id); }
+std::string location_of(const util::Uuid& id) {
+  return "/tasks/" + id_text(id);
+}
 
 // Answers a write that failed for a reason shared by every write.
 void reply_write_failure(Exchange& ex, const WriteResult& r, std::string_view id_text) {
   switch (r.status) {
-    case WriteResult::Status::kNotFound: reply_not_found(ex, id_text); return;
-    case WriteResult::Status::kPreconditionFailed:
-      api::reply_problem(ex, 412, "If-Match does not match the task's current ETag; nothing changed");
+    case WriteResult::Status::kNotFound:
+      reply_not_found(ex, id_text);
       return;
-    default: api::reply_problem(ex, 500, "the change could not be stored; nothing was written"); return;
+    case WriteResult::Status::kPreconditionFailed:
+      api::reply_problem(ex, 412,
+                         "If-Match does not match the task's current ETag; nothing changed");
+      return;
+    default:
+      api::reply_problem(ex, 500, "the change could not be stored; nothing was written");
+      return;
   }
 }
 
@@ -63,7 +84,8 @@ class CreateTask final : public http::Handler {
   explicit CreateTask(Context& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
     const http::Request& req = ex.request();
-    if (!require_json(ex, false)) return;
+    store::Owner owner;
+    if (!ctx_.auth.authenticate(ex, owner) || !require_json(ex, false)) return;
     simdjson::dom::object obj;
     if (!parse_object(ex, obj)) return;
     store::WriteRequest w;
@@ -75,7 +97,7 @@ class CreateTask final : public http::Handler {
     w.mask = api::bind(kTaskModel, obj, api::Mode::kCreate, w.fields, errs);
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     w.kind = store::WriteRequest::Kind::kCreate;
-    w.owner = owner_of(ex);
+    w.owner = owner;
     if (req.has_idempotency_key) {
       w.idempotency_key.assign(req.idempotency_key);
       w.request_body.assign(req.body);
@@ -91,13 +113,17 @@ class CreateTask final : public http::Handler {
           return;
         }
         case WriteResult::Status::kIdempotencyInFlight:
-          api::reply_problem(ex2, 409, "a request with this Idempotency-Key is still being processed");
+          api::reply_problem(ex2, 409,
+                             "a request with this Idempotency-Key is still being processed");
           return;
         case WriteResult::Status::kIdempotencyMismatch:
-          api::reply_invalid(ex2, {{"header", "idempotency-key", -1, "idempotency_key_reused",
-                                    "This Idempotency-Key was used with a different request body"}});
+          api::reply_invalid(ex2,
+                             {{"header", "idempotency-key", -1, "idempotency_key_reused",
+                               "This Idempotency-Key was used with a different request body"}});
           return;
-        default: reply_write_failure(ex2, r, ""); return;
+        default:
+          reply_write_failure(ex2, r, "");
+          return;
       }
     });
   }
@@ -110,14 +136,18 @@ class GetTask final : public http::Handler {
  public:
   explicit GetTask(Context& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
+    store::Owner owner;
     util::Uuid id;
-    if (!parse_task_id(ex, id)) return;
+    if (!ctx_.auth.authenticate(ex, owner) || !parse_task_id(ex, id)) return;
     std::string_view json;
     std::int64_t version = 0;
-    switch (ctx_.store.reader(ex.worker_index()).get(owner_of(ex), id, json, version)) {
-      case store::ReadStatus::kNotFound: return reply_not_found(ex, ex.param());
-      case store::ReadStatus::kError: return api::reply_problem(ex, 500, "the task could not be read");
-      case store::ReadStatus::kOk: break;
+    switch (ctx_.store.reader(ex.worker_index()).get(owner, id, json, version)) {
+      case store::ReadStatus::kNotFound:
+        return reply_not_found(ex, ex.param());
+      case store::ReadStatus::kError:
+        return api::reply_problem(ex, 500, "the task could not be read");
+      case store::ReadStatus::kOk:
+        break;
     }
     char buf[24];
     std::string_view etag = format_etag(version, buf);
@@ -139,8 +169,9 @@ class UpdateTask final : public http::Handler {
  public:
   UpdateTask(Context& c, bool merge_patch) : ctx_(c), merge_patch_(merge_patch) {}
   void handle(Exchange& ex) override {
+    store::Owner owner;
     util::Uuid id;
-    if (!parse_task_id(ex, id)) return;
+    if (!ctx_.auth.authenticate(ex, owner) || !parse_task_id(ex, id)) return;
     if (!require_json(ex, merge_patch_)) return;
     simdjson::dom::object obj;
     if (!parse_object(ex, obj)) return;
@@ -149,7 +180,7 @@ class UpdateTask final : public http::Handler {
     w.mask = api::bind(kTaskModel, obj, api::Mode::kUpdate, w.fields, errs);
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     w.kind = store::WriteRequest::Kind::kUpdate;
-    w.owner = owner_of(ex);
+    w.owner = owner;
     w.id = id;
     w.if_match = parse_if_match(ex.request().if_match, !ex.request().if_match.empty());
     submit(ctx_.store, ex, std::move(w), [id](Exchange& ex2, const WriteResult& r) {
@@ -170,11 +201,12 @@ class DeleteTask final : public http::Handler {
  public:
   explicit DeleteTask(Context& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
+    store::Owner owner;
     util::Uuid id;
-    if (!parse_task_id(ex, id)) return;
+    if (!ctx_.auth.authenticate(ex, owner) || !parse_task_id(ex, id)) return;
     store::WriteRequest w;
     w.kind = store::WriteRequest::Kind::kDelete;
-    w.owner = owner_of(ex);
+    w.owner = owner;
     w.id = id;
     w.if_match = parse_if_match(ex.request().if_match, !ex.request().if_match.empty());
     submit(ctx_.store, ex, std::move(w), [id](Exchange& ex2, const WriteResult& r) {
@@ -191,9 +223,11 @@ class ListTasks final : public http::Handler {
  public:
   explicit ListTasks(Context& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
+    store::Owner owner;
+    if (!ctx_.auth.authenticate(ex, owner)) return;
     ListRequest lr;
     api::Errors errs;
-    if (!parse_list_request(ex.request().query, owner_of(ex), ctx_.cursors, lr, errs)) {
+    if (!parse_list_request(ex.request().query, owner, ctx_.cursors, lr, errs)) {
       return api::reply_invalid(ex, errs);
     }
     const int limit = lr.query.limit;

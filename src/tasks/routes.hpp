@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 #include "tasks/cursor.hpp"
@@ -13,6 +14,7 @@ namespace brisk::tasks {
 struct Context {
   store::Store& store;
   CursorCodec cursors;
+  const auth::Authenticator& auth;
 };
 
 class TaskRoutes {

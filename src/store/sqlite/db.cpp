@@ -42,8 +42,8 @@ std::string Db::exec(std::string_view sql) {
 
 Stmt Db::prepare(std::string_view sql) {
   sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v3(h_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                              &s, nullptr);
+  int rc = sqlite3_prepare_v3(h_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &s, nullptr);
   if (rc != SQLITE_OK) throw std::runtime_error("prepare failed: " + error());
   return Stmt(s);
 }

@@ -26,7 +26,10 @@ class Stmt {
   ~Stmt() { sqlite3_finalize(s_); }
   explicit operator bool() const { return s_ != nullptr; }
 
-  Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
   Stmt& bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
@@ -35,11 +38,17 @@ class Stmt {
     sqlite3_bind_blob(s_, i, p, static_cast<int>(n), SQLITE_STATIC);
     return *this;
   }
-  Stmt& bind_null(int i) { sqlite3_bind_null(s_, i); return *this; }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(s_); }
   // Resets and clears bindings (bound views must not outlive the statement's use).
-  void reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
 
   std::int64_t int64(int c) const { return sqlite3_column_int64(s_, c); }
   bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }

@@ -15,12 +15,17 @@ std::string list_sql(bool status, bool cursor) {
 }  // namespace
 
 SqliteReader::SqliteReader(const std::string& path, const char* vfs) {
-  std::string err = db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
+  std::string err =
+      db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
   sqlite3_busy_timeout(db_.get(), 5000);
   get_ = db_.prepare("SELECT owner, version, body FROM tasks WHERE id = ?1");
   for (int i = 0; i < 4; ++i) list_[i] = db_.prepare(list_sql(i & 2, i & 1));
   ping_ = db_.prepare("SELECT count(*) FROM meta");
+#define BRISK_USER_COLUMNS "SELECT owner, id, username, password_hash, created_at FROM users "
+  user_by_name_ = db_.prepare(BRISK_USER_COLUMNS "WHERE username = ?1");
+  user_by_id_ = db_.prepare(BRISK_USER_COLUMNS "WHERE id = ?1");
+#undef BRISK_USER_COLUMNS
 }
 
 ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view& json,
@@ -66,6 +71,31 @@ ReadStatus SqliteReader::list(const ListQuery& q, const std::function<void(const
     if (idb.size() == 16) std::copy(idb.begin(), idb.end(), r.id.bytes.begin());
     row(r);
   }
+}
+
+ReadStatus SqliteReader::read_user(Stmt& s, UserRow& out) {
+  int rc = s.step();
+  if (rc == SQLITE_DONE) return ReadStatus::kNotFound;
+  if (rc != SQLITE_ROW) return ReadStatus::kError;
+  out.owner = s.int64(0);
+  std::string_view id = s.blob(1);
+  if (id.size() == 16) std::copy(id.begin(), id.end(), out.id.bytes.begin());
+  out.username.assign(s.text(2));
+  out.password_hash.assign(s.text(3));
+  out.created_at = s.int64(4);
+  return ReadStatus::kOk;
+}
+
+ReadStatus SqliteReader::user_by_name(std::string_view username, UserRow& out) {
+  StmtScope scope(user_by_name_);
+  user_by_name_.bind(1, username);
+  return read_user(user_by_name_, out);
+}
+
+ReadStatus SqliteReader::user_by_id(const util::Uuid& id, UserRow& out) {
+  StmtScope scope(user_by_id_);
+  user_by_id_.bind_blob(1, id.bytes.data(), 16);
+  return read_user(user_by_id_, out);
 }
 
 bool SqliteReader::ping() {

@@ -17,12 +17,16 @@ class SqliteReader final : public Reader {
                  std::int64_t& version) override;
   ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) override;
   bool ping() override;
+  ReadStatus user_by_name(std::string_view username, UserRow& out) override;
+  ReadStatus user_by_id(const util::Uuid& id, UserRow& out) override;
 
  private:
   Db db_;
   Stmt get_;
   Stmt list_[4];  // [has status filter][has cursor]
   Stmt ping_;
+  Stmt user_by_name_, user_by_id_;
+  ReadStatus read_user(Stmt& s, UserRow& out);
   std::string json_;  // the last get()'s JSON, copied out before the read ends
 };
 

@@ -31,6 +31,25 @@ std::string memory_path() {
   return dir + "/brisk-memory-" + std::to_string(getpid()) + "-" + hex + ".db";
 }
 
+// Returns the 32-byte secret `name` from meta, creating (or, if `replace`,
+// replacing) it with fresh random bytes.
+std::string load_key(Db& db, const char* name, bool replace) {
+  std::string key;
+  if (!replace) {
+    Stmt get = db.prepare("SELECT value FROM meta WHERE key = ?1");
+    get.bind(1, std::string_view(name));
+    if (get.step() == SQLITE_ROW) key.assign(get.blob(0));
+  }
+  if (key.size() == 32) return key;
+  key.resize(32);
+  randombytes_buf(key.data(), key.size());
+  Stmt put = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+  put.bind(1, std::string_view(name)).bind_blob(2, key.data(), key.size());
+  if (put.step() != SQLITE_DONE)
+    throw std::runtime_error(std::string("cannot store ") + name + ": " + db.error());
+  return key;
+}
+
 void remove_files(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
 }
@@ -46,7 +65,8 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   lock_.acquire(path_);
 
   Db db;
-  std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
+  std::string err =
+      db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
   if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"
@@ -55,20 +75,13 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   if (err.empty()) err = migrate(db);
   if (!err.empty()) {
-    throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) + "': " + err);
+    throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +
+                             "': " + err);
   }
-  // The cursor signing key: created once, kept with the data.
-  {
-    Stmt get = db.prepare("SELECT value FROM meta WHERE key = 'cursor_key'");
-    if (get.step() == SQLITE_ROW) cursor_key_.assign(get.blob(0));
-  }
-  if (cursor_key_.size() != 32) {
-    cursor_key_.resize(32);
-    randombytes_buf(cursor_key_.data(), cursor_key_.size());
-    Stmt put = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor_key', ?1)");
-    put.bind_blob(1, cursor_key_.data(), cursor_key_.size());
-    if (put.step() != SQLITE_DONE) throw std::runtime_error("cannot store the cursor key: " + db.error());
-  }
+  // Signing keys: created on first start, kept with the data, so cursors and
+  // tokens survive restarts.
+  cursor_key_ = load_key(db, "cursor_key", false);
+  token_key_ = load_key(db, "token_key", opts.rotate_token_key);
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
     readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs));
   }
@@ -96,8 +109,9 @@ void FileLock::acquire(const std::string& path) {
     throw std::runtime_error("cannot open database file '" + path + "': " + std::strerror(errno));
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    throw std::runtime_error("database file '" + path +
-                             "' is in use by another brisk process; stop it or choose another --db");
+    throw std::runtime_error(
+        "database file '" + path +
+        "' is in use by another brisk process; stop it or choose another --db");
   }
 }
 

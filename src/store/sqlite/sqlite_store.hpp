@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
   Reader& reader(unsigned index) override { return *readers_.at(index); }
   void submit(WriteRequest req) override { writer_->submit(std::move(req)); }
   std::string cursor_key() override { return cursor_key_; }
+  std::string token_key() override { return token_key_; }
   void stop() override;
 
  private:
@@ -52,6 +53,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Writer> writer_;
   std::vector<std::unique_ptr<SqliteReader>> readers_;
   std::string cursor_key_;
+  std::string token_key_;
 };
 
 }  // namespace brisk::store::sqlite

@@ -36,16 +36,25 @@ Writer::Writer(Db db) : db_(std::move(db)) {
       "version = ?7, body = ?8 WHERE id = ?1");
   delete_ = db_.prepare("DELETE FROM tasks WHERE id = ?1");
   idem_get_ = db_.prepare(
-      "SELECT request, response, created_at, task_id FROM idempotency WHERE owner = ?1 AND key = ?2");
+      "SELECT request, response, created_at, task_id FROM idempotency WHERE owner = ?1 AND key = "
+      "?2");
   idem_put_ = db_.prepare(
       "INSERT OR REPLACE INTO idempotency (owner, key, request, response, task_id, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
+  // OR IGNORE: a taken username is an answer (409), not a failed transaction.
+  user_insert_ = db_.prepare(
+      "INSERT OR IGNORE INTO users (id, username, password_hash, created_at) VALUES (?1, ?2, ?3, "
+      "?4)");
 }
 
-Writer::~Writer() { stop(); }
+Writer::~Writer() {
+  stop();
+}
 
-void Writer::start() { thread_ = std::thread([this] { run(); }); }
+void Writer::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Writer::submit(WriteRequest req) {
   {
@@ -120,9 +129,14 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
 
 WriteResult Writer::apply(WriteRequest& r, std::int64_t now, Batch& batch) {
   switch (r.kind) {
-    case WriteRequest::Kind::kCreate: return create(r, now, batch);
-    case WriteRequest::Kind::kUpdate: return update(r, now);
-    case WriteRequest::Kind::kDelete: return remove(r);
+    case WriteRequest::Kind::kCreate:
+      return create(r, now, batch);
+    case WriteRequest::Kind::kUpdate:
+      return update(r, now);
+    case WriteRequest::Kind::kDelete:
+      return remove(r);
+    case WriteRequest::Kind::kCreateUser:
+      return create_user(r, now);
   }
   return {};
 }
@@ -161,7 +175,10 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
       .bind(2, r.owner)
       .bind(3, t.status)
       .bind(4, t.priority);
-  if (t.due_at) insert_.bind(5, *t.due_at); else insert_.bind_null(5);
+  if (t.due_at)
+    insert_.bind(5, *t.due_at);
+  else
+    insert_.bind_null(5);
   insert_.bind(6, t.title).bind(7, now).bind(8, now).bind(9, std::int64_t{1}).bind(10, res.json);
   if (insert_.step() != SQLITE_DONE) return WriteResult{};
   if (!r.idempotency_key.empty()) {
@@ -216,7 +233,10 @@ WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
   res.json = tasks::serialize(t);
   StmtScope s(update_);
   update_.bind_blob(1, t.id.bytes.data(), 16).bind(2, t.status).bind(3, t.priority);
-  if (t.due_at) update_.bind(4, *t.due_at); else update_.bind_null(4);
+  if (t.due_at)
+    update_.bind(4, *t.due_at);
+  else
+    update_.bind_null(4);
   update_.bind(5, t.title).bind(6, t.updated_at).bind(7, t.version).bind(8, res.json);
   if (update_.step() != SQLITE_DONE) return WriteResult{};
   res.status = WriteResult::Status::kOk;
@@ -246,6 +266,25 @@ WriteResult Writer::remove(WriteRequest& r) {
   if (delete_.step() != SQLITE_DONE) return res;
   res.status = WriteResult::Status::kOk;
   res.id = r.id;
+  return res;
+}
+
+WriteResult Writer::create_user(WriteRequest& r, std::int64_t now) {
+  WriteResult res;
+  util::Uuid id = ids_.next(now);
+  StmtScope s(user_insert_);
+  user_insert_.bind_blob(1, id.bytes.data(), 16)
+      .bind(2, r.username)
+      .bind(3, r.password_hash)
+      .bind(4, now);
+  if (user_insert_.step() != SQLITE_DONE) return res;
+  if (sqlite3_changes(db_.get()) == 0) {
+    res.status = WriteResult::Status::kConflict;
+    return res;
+  }
+  res.status = WriteResult::Status::kOk;
+  res.id = id;
+  res.created_at = now;
   return res;
 }
 

@@ -34,12 +34,14 @@ class Writer {
   WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
   WriteResult update(WriteRequest& r, std::int64_t now);
   WriteResult remove(WriteRequest& r);
+  WriteResult create_user(WriteRequest& r, std::int64_t now);
   void purge_idempotency(std::int64_t now);
 
   Db db_;
   Stmt begin_, commit_, rollback_;
   Stmt insert_, select_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;
+  Stmt user_insert_;
   util::Uuid7Generator ids_;
   std::int64_t last_purge_ms_ = 0;
 

@@ -1,0 +1,43 @@
+#include "api/body.hpp"
+
+#include "api/json_input.hpp"
+#include "api/problem.hpp"
+#include "util/text.hpp"
+
+namespace brisk::api {
+
+bool media_type_is(const http::Request& req, std::string_view type) {
+  std::string_view mt = req.content_type.substr(0, req.content_type.find(';'));
+  while (!mt.empty() && (mt.back() == ' ' || mt.back() == '\t')) mt.remove_suffix(1);
+  while (!mt.empty() && (mt.front() == ' ' || mt.front() == '\t')) mt.remove_prefix(1);
+  return req.has_content_type && util::iequals(mt, type);
+}
+
+bool require_json(http::Exchange& ex, bool allow_merge_patch) {
+  const http::Request& req = ex.request();
+  if (media_type_is(req, "application/json") ||
+      (allow_merge_patch && media_type_is(req, "application/merge-patch+json"))) {
+    return true;
+  }
+  reply_problem(ex, 415,
+                allow_merge_patch
+                    ? "Content-Type must be application/json or application/merge-patch+json"
+                    : "Content-Type must be application/json");
+  return false;
+}
+
+bool parse_object(http::Exchange& ex, simdjson::dom::object& obj) {
+  simdjson::dom::element doc;
+  std::string_view reason;
+  if (!thread_json_input().parse(ex.request().body, doc, reason)) {
+    reply_problem(ex, 400, reason);
+    return false;
+  }
+  if (doc.get_object().get(obj)) {
+    reply_problem(ex, 400, "the request body must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace brisk::api

@@ -1,0 +1,38 @@
+// Who is calling: resolves `Authorization: Bearer <token>` to an owner, or
+// answers 401 with WWW-Authenticate. With --auth off every request is the
+// built-in local owner. Verified tokens are cached per thread (keyed by the
+// whole token, kept until they expire), so a request with a known token
+// costs a hash lookup rather than an HMAC and a user read.
+#pragma once
+#include <string_view>
+
+#include "auth/token.hpp"
+#include "http/exchange.hpp"
+#include "store/store.hpp"
+
+namespace brisk::auth {
+
+class Authenticator {
+ public:
+  Authenticator(bool required, const TokenCodec& tokens, store::Store& store)
+      : required_(required), tokens_(tokens), store_(store) {}
+  bool required() const { return required_; }
+  // The caller's owner; on failure answers 401 and returns false.
+  bool authenticate(http::Exchange& ex, store::Owner& owner) const;
+  // The caller's account (auth required only); on failure answers 401.
+  bool authenticate_user(http::Exchange& ex, store::UserRow& user) const;
+
+ private:
+  // Resolves the bearer token to a user's owner and id; on failure sets
+  // `why` (client-visible) and returns false.
+  bool resolve(http::Exchange& ex, store::Owner& owner, util::Uuid& id, std::string_view& why,
+               bool& missing) const;
+  bool required_;
+  const TokenCodec& tokens_;
+  store::Store& store_;
+};
+
+// Answers 401 with the WWW-Authenticate challenge of RFC 6750.
+void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing);
+
+}  // namespace brisk::auth

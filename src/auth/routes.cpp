@@ -1,0 +1,196 @@
+#include "auth/routes.hpp"
+
+#include <ctime>
+
+#include "api/body.hpp"
+#include "api/model_bind.hpp"
+#include "api/problem.hpp"
+#include "auth/password.hpp"
+#include "auth/user.hpp"
+#include "util/text.hpp"
+
+namespace brisk::auth {
+
+namespace {
+using http::Exchange;
+using store::WriteResult;
+
+constexpr std::string_view kJson = "application/json";
+
+// With --auth off there are no accounts at all.
+bool accounts_enabled(Exchange& ex, const Authenticator& auth) {
+  if (auth.required()) return true;
+  api::reply_problem(ex, 404, "accounts are disabled: this server runs with --auth off");
+  return false;
+}
+
+class Register final : public http::Handler {
+ public:
+  explicit Register(AuthContext& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    if (!accounts_enabled(ex, ctx_.auth) || !api::require_json(ex, false)) return;
+    simdjson::dom::object obj;
+    if (!api::parse_object(ex, obj)) return;
+    Credentials cred;
+    api::Errors errs;
+    api::bind(kRegisterModel, obj, api::Mode::kCreate, cred, errs);
+    if (!errs.empty()) return api::reply_invalid(ex, errs);
+    http::Deferred d = ex.defer();
+    store::Store& st = ctx_.store;
+    ctx_.hashing.post([d, cred = std::move(cred), &st]() mutable {
+      store::WriteRequest w;
+      w.kind = store::WriteRequest::Kind::kCreateUser;
+      w.username = cred.username;
+      w.password_hash = hash_password(cred.password);
+      if (w.password_hash.empty()) {
+        d.complete([](Exchange& ex2) {
+          api::reply_problem(ex2, 503, "out of memory for password hashing; retry");
+        });
+        return;
+      }
+      w.done = [d, name = cred.username](WriteResult&& r) mutable {
+        d.complete([r = std::move(r), name](Exchange& ex2) {
+          if (r.status == WriteResult::Status::kConflict) {
+            return api::reply_problem(ex2, 409, "username '" + name + "' is taken");
+          }
+          if (r.status != WriteResult::Status::kOk) {
+            return api::reply_problem(ex2, 500, "the account could not be stored");
+          }
+          http::ResponseBuilder rb = ex2.respond(201);
+          rb.body(kJson, serialize(UserView{r.id, name, r.created_at}));
+        });
+      };
+      st.submit(std::move(w));
+    });
+  }
+
+ private:
+  AuthContext& ctx_;
+};
+
+// username/password from an application/x-www-form-urlencoded body (the
+// OAuth2 password flow); other fields (grant_type, scope...) are ignored.
+void parse_form(std::string_view body, Credentials& cred, bool& has_user, bool& has_pass) {
+  while (!body.empty()) {
+    auto amp = body.find('&');
+    std::string_view part = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string name, value;
+    if (!util::percent_decode(part.substr(0, eq), name) ||
+        !util::percent_decode(part.substr(eq + 1), value)) {
+      continue;
+    }
+    if (name == "username") {
+      cred.username = std::move(value);
+      has_user = true;
+    } else if (name == "password") {
+      cred.password = std::move(value);
+      has_pass = true;
+    }
+  }
+}
+
+class Token final : public http::Handler {
+ public:
+  explicit Token(AuthContext& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    if (!accounts_enabled(ex, ctx_.auth)) return;
+    const http::Request& req = ex.request();
+    Credentials cred;
+    api::Errors errs;
+    if (api::media_type_is(req, "application/x-www-form-urlencoded")) {
+      bool has_user = false, has_pass = false;
+      parse_form(req.body, cred, has_user, has_pass);
+      if (!has_user) errs.push_back({"body", "username", -1, "missing", "Field required"});
+      if (!has_pass) errs.push_back({"body", "password", -1, "missing", "Field required"});
+    } else if (api::media_type_is(req, "application/json")) {
+      simdjson::dom::object obj;
+      if (!api::parse_object(ex, obj)) return;
+      api::bind(kLoginModel, obj, api::Mode::kCreate, cred, errs);
+    } else {
+      return api::reply_problem(
+          ex, 415, "Content-Type must be application/json or application/x-www-form-urlencoded");
+    }
+    if (!errs.empty()) return api::reply_invalid(ex, errs);
+
+    // Throttle before any password work: per username and per address.
+    auto now = LoginThrottle::Clock::now();
+    std::string user_key = "user:" + cred.username;
+    std::string addr_key = "addr:" + std::string(req.peer);
+    unsigned wait = std::max(ctx_.throttle.retry_after(user_key, now),
+                             ctx_.throttle.retry_after(addr_key, now));
+    if (wait) {
+      http::ResponseBuilder rb = ex.respond(429);
+      rb.header("Retry-After", static_cast<std::int64_t>(wait));
+      http::write_problem(rb, "too many failed logins; retry later");
+      return;
+    }
+    store::UserRow user;
+    store::ReadStatus found =
+        ctx_.store.reader(ex.worker_index()).user_by_name(cred.username, user);
+    if (found == store::ReadStatus::kError)
+      return api::reply_problem(ex, 500, "the account could not be read");
+
+    http::Deferred d = ex.defer();
+    AuthContext& c = ctx_;
+    ctx_.hashing.post([d, &c, user = std::move(user), found, password = std::move(cred.password),
+                       user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
+      // An unknown user costs the same Argon2id work as a wrong password.
+      bool ok = found == store::ReadStatus::kOk ? verify_password(user.password_hash, password)
+                                                : verify_password_for_unknown_user(password);
+      std::string token;
+      if (ok) {
+        char id[36];
+        util::format_uuid(user.id, id);
+        token = c.tokens.issue(std::string_view(id, 36), std::time(nullptr));
+        c.throttle.record_success(user_key);
+      } else {
+        auto t = LoginThrottle::Clock::now();
+        c.throttle.record_failure(user_key, t);
+        c.throttle.record_failure(addr_key, t);
+      }
+      d.complete([ok, token = std::move(token)](Exchange& ex2) {
+        if (!ok) return reply_unauthorized(ex2, "invalid username or password", false);
+        if (token.empty()) return api::reply_problem(ex2, 500, "the token could not be issued");
+        http::ResponseBuilder rb = ex2.respond(200);
+        rb.header("Cache-Control", "no-store");
+        rb.body(kJson, serialize(TokenView{token, "bearer", kTokenLifetimeSeconds}));
+      });
+    });
+  }
+
+ private:
+  AuthContext& ctx_;
+};
+
+class Me final : public http::Handler {
+ public:
+  explicit Me(AuthContext& c) : ctx_(c) {}
+  void handle(Exchange& ex) override {
+    if (!accounts_enabled(ex, ctx_.auth)) return;
+    store::UserRow user;
+    if (!ctx_.auth.authenticate_user(ex, user)) return;
+    ex.respond(200).body(kJson, serialize(UserView{user.id, user.username, user.created_at}));
+  }
+
+ private:
+  AuthContext& ctx_;
+};
+}  // namespace
+
+AuthRoutes::AuthRoutes(AuthContext ctx) : ctx_(ctx) {}
+AuthRoutes::~AuthRoutes() = default;
+
+void AuthRoutes::register_on(http::Router& r) {
+  auto add = [&](http::Method m, std::string_view pattern, std::unique_ptr<http::Handler> h) {
+    r.add({m, pattern, h.get()});
+    handlers_.push_back(std::move(h));
+  };
+  add(http::Method::kPost, "/auth/register", std::make_unique<Register>(ctx_));
+  add(http::Method::kPost, "/auth/token", std::make_unique<Token>(ctx_));
+  add(http::Method::kGet, "/auth/me", std::make_unique<Me>(ctx_));
+}
+
+}  // namespace brisk::auth

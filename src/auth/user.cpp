@@ -1,0 +1,118 @@
+#include "auth/user.hpp"
+
+#include "api/model_bind.hpp"
+
+namespace brisk::auth {
+
+namespace {
+using api::Field;
+using api::FieldType;
+
+bool username_chars(std::string_view s) {
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const Field<Credentials> kRegisterFields[] = {
+    {.name = "username",
+     .type = FieldType::kString,
+     .str = &Credentials::username,
+     .min = 3,
+     .max = 32,
+     .required = true,
+     .description = "3..32 characters of a-z, 0-9, '_', '.', '-'.",
+     .example = R"("alice")",
+     .pattern = "^[a-z0-9_.-]+$",
+     .pattern_ok = username_chars},
+    {.name = "password",
+     .type = FieldType::kString,
+     .str = &Credentials::password,
+     .min = 8,
+     .max = 128,
+     .required = true,
+     .description = "8..128 characters; stored only as an Argon2id hash.",
+     .example = R"("correct horse battery")"},
+};
+
+const Field<Credentials> kLoginFields[] = {
+    {.name = "username",
+     .type = FieldType::kString,
+     .str = &Credentials::username,
+     .min = 0,
+     .max = 256,
+     .required = true,
+     .example = R"("alice")"},
+    {.name = "password",
+     .type = FieldType::kString,
+     .str = &Credentials::password,
+     .min = 0,
+     .max = 1024,
+     .required = true,
+     .example = R"("correct horse battery")"},
+};
+
+const Field<UserView> kUserFields[] = {
+    {.name = "id",
+     .type = FieldType::kUuid,
+     .uuid = &UserView::id,
+     .read_only = true,
+     .description = "UUIDv7 assigned by the server."},
+    {.name = "username",
+     .type = FieldType::kString,
+     .str = &UserView::username,
+     .min = 3,
+     .max = 32,
+     .read_only = true,
+     .example = R"("alice")"},
+    {.name = "created_at",
+     .type = FieldType::kDateTime,
+     .integer = &UserView::created_at,
+     .read_only = true},
+};
+
+const Field<TokenView> kTokenFields[] = {
+    {.name = "access_token",
+     .type = FieldType::kString,
+     .str = &TokenView::access_token,
+     .read_only = true,
+     .description = "An HS256 JWT; send it as Authorization: Bearer <token>."},
+    {.name = "token_type",
+     .type = FieldType::kString,
+     .str = &TokenView::token_type,
+     .read_only = true,
+     .example = R"("bearer")"},
+    {.name = "expires_in",
+     .type = FieldType::kInteger,
+     .integer = &TokenView::expires_in,
+     .read_only = true,
+     .description = "Seconds until the token expires.",
+     .example = "3600"},
+};
+}  // namespace
+
+const api::Model<Credentials> kRegisterModel{"Register", kRegisterFields};
+const api::Model<Credentials> kLoginModel{"Login", kLoginFields};
+const api::Model<UserView> kUserModel{"User", kUserFields};
+const api::Model<TokenView> kTokenModel{"Token", kTokenFields};
+
+namespace {
+template <class T>
+std::string to_json(const api::Model<T>& m, const T& v) {
+  std::string out;
+  util::JsonWriter w(out);
+  api::write_object(m, v, w);
+  return out;
+}
+}  // namespace
+
+std::string serialize(const UserView& u) {
+  return to_json(kUserModel, u);
+}
+std::string serialize(const TokenView& t) {
+  return to_json(kTokenModel, t);
+}
+
+}  // namespace brisk::auth

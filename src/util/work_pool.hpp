@@ -1,0 +1,28 @@
+// A few background threads for work too slow for an event loop (Argon2id
+// password hashing takes tens of milliseconds and 64 MiB).
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace brisk::util {
+
+class WorkPool {
+ public:
+  explicit WorkPool(unsigned threads);
+  ~WorkPool();  // finishes queued work, then joins
+  void post(std::function<void()> job);
+
+ private:
+  void run();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace brisk::util

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/problem.hpp"
 #include "http/server.hpp"
@@ -24,14 +24,22 @@ constexpr std::size_t kJsonPadding = 64;
 
 Method to_method(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 }  // namespace
@@ -53,22 +61,49 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_str, strin
                                   error_code&) {
   std::string_view v(value.data(), value.size());
   switch (name) {
-    case bhttp::field::content_type: c_.set_slot(Connection::kContentType, v, false); break;
-    case bhttp::field::if_match: c_.set_slot(Connection::kIfMatch, v, true); break;
-    case bhttp::field::if_none_match: c_.set_slot(Connection::kIfNoneMatch, v, true); break;
-    case bhttp::field::authorization: c_.set_slot(Connection::kAuthorization, v, false); break;
-    case bhttp::field::accept_encoding: c_.set_slot(Connection::kAcceptEncoding, v, true); break;
+    case bhttp::field::content_type:
+      c_.set_slot(Connection::kContentType, v, false);
+      break;
+    case bhttp::field::if_match:
+      c_.set_slot(Connection::kIfMatch, v, true);
+      break;
+    case bhttp::field::if_none_match:
+      c_.set_slot(Connection::kIfNoneMatch, v, true);
+      break;
+    case bhttp::field::authorization:
+      c_.set_slot(Connection::kAuthorization, v, false);
+      break;
+    case bhttp::field::accept_encoding:
+      c_.set_slot(Connection::kAcceptEncoding, v, true);
+      break;
+    case bhttp::field::host:
+      ++c_.host_count_;
+      break;
+    case bhttp::field::transfer_encoding:
+      c_.has_transfer_encoding_ = true;
+      break;
+    case bhttp::field::expect:
+      if (util::iequals(v, "100-continue")) c_.expect_continue_ = true;
+      break;
     case bhttp::field::unknown: {
       std::string_view n(name_str.data(), name_str.size());
-      if (util::iequals(n, "idempotency-key")) c_.set_slot(Connection::kIdemKey, v, false);
-      else if (util::iequals(n, "last-event-id")) c_.set_slot(Connection::kLastEventId, v, false);
+      if (util::iequals(n, "idempotency-key"))
+        c_.set_slot(Connection::kIdemKey, v, false);
+      else if (util::iequals(n, "last-event-id"))
+        c_.set_slot(Connection::kLastEventId, v, false);
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
-void RequestParser::on_header_impl(error_code&) {}
+void RequestParser::on_header_impl(error_code& ec) {
+  // RFC 9112 6.1: a request whose transfer coding does not end in chunked
+  // has no determinable length; Beast would read it to EOF. Refuse it, as
+  // that is a classic request-smuggling vector.
+  if (c_.has_transfer_encoding_ && !chunked()) ec = bhttp::error::bad_transfer_encoding;
+}
 
 void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& length, error_code&) {
   c_.body_.clear();
@@ -152,6 +187,10 @@ void Connection::reset_request() {
   req_ = Request{};
   header_error_ = false;
   request_started_ = false;
+  host_count_ = 0;
+  has_transfer_encoding_ = false;
+  expect_continue_ = false;
+  continue_sent_ = false;
 }
 
 bool Connection::idle() const {
@@ -201,6 +240,13 @@ void Connection::process_buffered() {
     }
     if (used == 0) break;
   }
+  // Headers are in and acceptable, the body is not: a client that sent
+  // Expect: 100-continue waits for this before sending it.
+  if (expect_continue_ && !continue_sent_ && !paused_ && !close_after_ && parser_ &&
+      parser_->is_header_done() && !parser_->is_done() && req_.version == 11) {
+    continue_sent_ = true;
+    out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+  }
   // Keep unparsed bytes at the front so a full header block always fits.
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -227,13 +273,21 @@ void Connection::fail_request(int status, std::string_view detail) {
 
 void Connection::dispatch() {
   const char* base = head_.data();
-  auto view = [&](Slot s) {
-    return std::string_view(base + slots_[s].off, slots_[s].len);
-  };
+  auto view = [&](Slot s) { return std::string_view(base + slots_[s].off, slots_[s].len); };
   req_.target = view(kTarget);
-  auto q = req_.target.find('?');
-  req_.path = req_.target.substr(0, q);
-  req_.query = q == std::string_view::npos ? std::string_view{} : req_.target.substr(q + 1);
+  // Absolute form ("http://host/tasks?x") is accepted as RFC 9112 3.2.2 asks;
+  // only its path and query matter.
+  std::string_view origin = req_.target;
+  if (!origin.empty() && origin.front() != '/') {
+    auto scheme = origin.find("://");
+    if (scheme != std::string_view::npos) {
+      auto slash = origin.find('/', scheme + 3);
+      origin = slash == std::string_view::npos ? std::string_view("/") : origin.substr(slash);
+    }
+  }
+  auto q = origin.find('?');
+  req_.path = origin.substr(0, q);
+  req_.query = q == std::string_view::npos ? std::string_view{} : origin.substr(q + 1);
   req_.content_type = view(kContentType);
   req_.has_content_type = slots_[kContentType].present;
   req_.if_match = view(kIfMatch);
@@ -258,6 +312,12 @@ void Connection::dispatch() {
   }
   if (header_error_) {
     fail_request(400, header_error_text_);
+    return;
+  }
+  // RFC 9112 3.2: HTTP/1.1 requests carry exactly one Host header.
+  if (host_count_ > 1 || (req_.version == 11 && host_count_ == 0)) {
+    fail_request(
+        400, host_count_ ? "more than one Host header" : "HTTP/1.1 requests need a Host header");
     return;
   }
   RouteMatch m = worker_.server().router().match(req_.method, req_.path);
@@ -399,7 +459,9 @@ void Connection::close() {
 
 // ---- exchange ----------------------------------------------------------------
 
-unsigned Exchange::worker_index() const { return conn_.worker_.index(); }
+unsigned Exchange::worker_index() const {
+  return conn_.worker_.index();
+}
 
 ResponseBuilder Exchange::respond(int status) {
   responded_ = true;
@@ -414,9 +476,8 @@ Deferred Exchange::defer() {
 void Deferred::complete(std::function<void(Exchange&)> fn) {
   auto conn = std::move(conn_);
   Connection* raw = conn.get();
-  asio::post(raw->worker_.io(), [conn = std::move(conn), fn = std::move(fn)]() {
-    conn->finish_deferred(fn);
-  });
+  asio::post(raw->worker_.io(),
+             [conn = std::move(conn), fn = std::move(fn)]() { conn->finish_deferred(fn); });
 }
 
 }  // namespace brisk::http

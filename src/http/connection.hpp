@@ -33,8 +33,8 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
  private:
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
-  void on_request_impl(boost::beast::http::verb method, string_view method_str,
-                       string_view target, int version, error_code& ec) override;
+  void on_request_impl(boost::beast::http::verb method, string_view method_str, string_view target,
+                       int version, error_code& ec) override;
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field name, string_view name_str, string_view value,
                      error_code& ec) override;
@@ -49,8 +49,8 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  using Socket =
-      boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                  boost::asio::io_context::executor_type>;
   using Clock = std::chrono::steady_clock;
 
   Connection(Worker& w, Socket s);
@@ -68,8 +68,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   friend class Deferred;
   friend class RequestParser;
 
-  enum Slot { kTarget, kContentType, kIfMatch, kIfNoneMatch, kIdemKey, kAuthorization,
-              kAcceptEncoding, kLastEventId, kSlotCount };
+  enum Slot {
+    kTarget,
+    kContentType,
+    kIfMatch,
+    kIfNoneMatch,
+    kIdemKey,
+    kAuthorization,
+    kAcceptEncoding,
+    kLastEventId,
+    kSlotCount
+  };
   struct Span {
     std::uint32_t off = 0, len = 0;
     bool present = false;
@@ -101,6 +110,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Request req_;
   bool header_error_ = false;
   std::string_view header_error_text_;
+  unsigned host_count_ = 0;
+  bool has_transfer_encoding_ = false;
+  bool expect_continue_ = false;  // the client waits for 100 Continue before the body
+  bool continue_sent_ = false;
   bool request_started_ = false;
   Clock::time_point request_start_{};
   Clock::time_point last_activity_{};

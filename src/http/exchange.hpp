@@ -29,7 +29,8 @@ class Deferred {
 
 class Exchange {
  public:
-  Exchange(Connection& c, const Request& r, std::string_view param) : conn_(c), req_(r), param_(param) {}
+  Exchange(Connection& c, const Request& r, std::string_view param)
+      : conn_(c), req_(r), param_(param) {}
   const Request& request() const { return req_; }
   std::string_view param() const { return param_; }
   unsigned worker_index() const;

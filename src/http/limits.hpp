@@ -6,8 +6,8 @@
 namespace brisk::http {
 
 struct Limits {
-  std::size_t max_header_bytes = 16 * 1024;    // request line + headers -> 431
-  std::size_t max_body_bytes = 1024 * 1024;    // -> 413
+  std::size_t max_header_bytes = 16 * 1024;          // request line + headers -> 431
+  std::size_t max_body_bytes = 1024 * 1024;          // -> 413
   std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte -> 408
   std::chrono::milliseconds idle_timeout{60'000};    // no bytes either way -> close
   std::chrono::milliseconds drain_timeout{10'000};   // SIGTERM: finish in-flight work

@@ -14,7 +14,9 @@ unsigned RateLimiter::acquire(std::string_view client, Clock::time_point now) {
     if (sh.buckets.size() >= kMaxClientsPerShard) {
       // Forget clients whose bucket has refilled: they lose nothing.
       std::erase_if(sh.buckets, [&](const auto& kv) {
-        return kv.second.tokens + std::chrono::duration<double>(now - kv.second.last).count() * rate_ >= rate_;
+        return kv.second.tokens +
+                   std::chrono::duration<double>(now - kv.second.last).count() * rate_ >=
+               rate_;
       });
     }
     it = sh.buckets.emplace(std::string(client), Bucket{rate_, now}).first;

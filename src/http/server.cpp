@@ -17,9 +17,13 @@ using tcp = asio::ip::tcp;
 
 // ---- worker ----------------------------------------------------------------
 
-Worker::Worker(Server& s, unsigned index) : server_(s), index_(index) { refresh_date(); }
+Worker::Worker(Server& s, unsigned index) : server_(s), index_(index) {
+  refresh_date();
+}
 
-void Worker::add(Connection* c) { conns_.push_back(c); }
+void Worker::add(Connection* c) {
+  conns_.push_back(c);
+}
 
 void Worker::remove(Connection* c) {
   auto it = std::find(conns_.begin(), conns_.end(), c);
@@ -31,7 +35,9 @@ void Worker::remove(Connection* c) {
   if (conns_.empty() && server_.draining()) timer_.cancel();
 }
 
-void Worker::refresh_date() { util::format_http_date(std::time(nullptr), date_); }
+void Worker::refresh_date() {
+  util::format_http_date(std::time(nullptr), date_);
+}
 
 void Worker::start() {
   // Tick just after each wall-clock second turns, so Date is never stale by
@@ -70,8 +76,7 @@ void Worker::drain() {
 
 // ---- server ----------------------------------------------------------------
 
-Server::Server(ServerOptions opts, const Router& router)
-    : opts_(std::move(opts)), router_(router) {
+Server::Server(ServerOptions opts, const Router& router) : opts_(std::move(opts)), router_(router) {
   unsigned n = std::max(1u, opts_.threads);
   for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(*this, i));
   if (opts_.rate_limit) limiter_ = std::make_unique<RateLimiter>(opts_.rate_limit);
@@ -87,7 +92,9 @@ std::string Server::bound_host() const {
 void Server::listen() {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(opts_.host, ec);
-  if (ec) throw std::system_error(EINVAL, std::generic_category(), "invalid listen address '" + opts_.host + "'");
+  if (ec)
+    throw std::system_error(EINVAL, std::generic_category(),
+                            "invalid listen address '" + opts_.host + "'");
   tcp::endpoint ep(addr, opts_.port);
   acceptor_.emplace(workers_[0]->io());
   acceptor_->open(ep.protocol(), ec);
@@ -95,9 +102,9 @@ void Server::listen() {
   if (!ec) acceptor_->bind(ep, ec);
   if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw std::system_error(ec.value(), std::generic_category(),
-                            "cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) + ": " +
-                                ec.message());
+    throw std::system_error(
+        ec.value(), std::generic_category(),
+        "cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) + ": " + ec.message());
   }
   bound_port_ = acceptor_->local_endpoint().port();
 }
@@ -107,18 +114,19 @@ void Server::accept() {
   next_worker_ = (next_worker_ + 1) % workers_.size();
   // Accepting with the worker's io_context yields a socket bound to it, with
   // the concrete io_context executor type (no type-erased executor).
-  acceptor_->async_accept(w.io(), [this, &w](const boost::system::error_code& ec,
-                                              Connection::Socket sock) {
-    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
-    if (!ec) {
-      asio::post(w.io(), [&w, sock = std::move(sock)]() mutable {
-        std::make_shared<Connection>(w, std::move(sock))->start();
-      });
-    } else if (ec == asio::error::no_descriptors) {
-      spdlog::warn("accept: out of file descriptors");
-    }
-    accept();
-  });
+  acceptor_->async_accept(w.io(),
+                          [this, &w](const boost::system::error_code& ec, Connection::Socket sock) {
+                            if (ec == asio::error::operation_aborted || !acceptor_->is_open())
+                              return;
+                            if (!ec) {
+                              asio::post(w.io(), [&w, sock = std::move(sock)]() mutable {
+                                std::make_shared<Connection>(w, std::move(sock))->start();
+                              });
+                            } else if (ec == asio::error::no_descriptors) {
+                              spdlog::warn("accept: out of file descriptors");
+                            }
+                            accept();
+                          });
 }
 
 void Server::drain() {

@@ -33,7 +33,12 @@ void WorkPool::run() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    job();
+    try {
+      job();
+    } catch (...) {
+      // A job must answer its own request; an escaping exception must not
+      // take the process down with it.
+    }
   }
 }
 

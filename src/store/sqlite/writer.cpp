@@ -104,9 +104,15 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   }
   if (ok) {
     Batch state;
-    for (std::size_t i = 0; i < batch.size() && ok; ++i) {
-      results[i] = apply(batch[i], now, state);
-      ok = results[i].status != WriteResult::Status::kError;
+    try {
+      for (std::size_t i = 0; i < batch.size() && ok; ++i) {
+        results[i] = apply(batch[i], now, state);
+        ok = results[i].status != WriteResult::Status::kError;
+      }
+    } catch (const std::exception& e) {
+      // Out of memory or a bug: the whole batch fails cleanly, nothing is kept.
+      spdlog::error("write batch failed: {}", e.what());
+      ok = false;
     }
     if (ok && now - last_purge_ms_ > 60'000) purge_idempotency(now);
     if (ok) {

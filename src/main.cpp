@@ -15,6 +15,7 @@
 #include "http/server.hpp"
 #include "ops/config.hpp"
 #include "ops/health.hpp"
+#include "ops/metrics.hpp"
 #include "store/store.hpp"
 #include "tasks/routes.hpp"
 #include "util/work_pool.hpp"
@@ -55,6 +56,8 @@ int serve(const Config& cfg) {
   auth_routes.register_on(router);
   brisk::ops::HealthRoutes health(*store);
   health.register_on(router);
+  brisk::ops::MetricsRoutes metrics(*store);
+  metrics.register_on(router);
 
   brisk::http::ServerOptions so;
   so.host = cfg.host;
@@ -63,6 +66,7 @@ int serve(const Config& cfg) {
   so.rate_limit = cfg.rate_limit;
   brisk::http::Server server(so, router);
   server.on_drain = [&health] { health.set_draining(); };
+  metrics.attach(server);
   try {
     server.listen();
   } catch (const std::exception& e) {

@@ -79,9 +79,23 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_str, strin
     case bhttp::field::host:
       ++c_.host_count_;
       break;
-    case bhttp::field::transfer_encoding:
+    case bhttp::field::transfer_encoding: {
       c_.has_transfer_encoding_ = true;
+      // brisk decodes no transfer coding but chunked (RFC 9112 6.1: 501).
+      std::string_view list = v;
+      while (!list.empty()) {
+        auto comma = list.find(',');
+        std::string_view tok = list.substr(0, comma);
+        while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
+        while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+        if (!tok.empty()) {
+          c_.te_ends_chunked_ = util::iequals(tok, "chunked");
+          if (!c_.te_ends_chunked_) c_.unsupported_coding_ = true;
+        }
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      }
       break;
+    }
     case bhttp::field::expect:
       if (util::iequals(v, "100-continue")) c_.expect_continue_ = true;
       break;
@@ -103,6 +117,7 @@ void RequestParser::on_header_impl(error_code& ec) {
   // has no determinable length; Beast would read it to EOF. Refuse it, as
   // that is a classic request-smuggling vector.
   if (c_.has_transfer_encoding_ && !chunked()) ec = bhttp::error::bad_transfer_encoding;
+  if (!ec && c_.unsupported_coding_) ec = bhttp::error::bad_transfer_encoding;
 }
 
 void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& length, error_code&) {
@@ -185,10 +200,13 @@ void Connection::reset_request() {
   for (Span& s : slots_) s = Span{};
   body_.clear();
   req_ = Request{};
+  route_stats_ = nullptr;
   header_error_ = false;
   request_started_ = false;
   host_count_ = 0;
   has_transfer_encoding_ = false;
+  unsupported_coding_ = false;
+  te_ends_chunked_ = false;
   expect_continue_ = false;
   continue_sent_ = false;
 }
@@ -229,6 +247,9 @@ void Connection::process_buffered() {
         fail_request(431, "the request line and headers exceed 16 KiB");
       } else if (ec == bhttp::error::body_limit) {
         fail_request(413, "the request body exceeds 1 MiB");
+      } else if (ec == bhttp::error::bad_transfer_encoding && unsupported_coding_ &&
+                 te_ends_chunked_) {
+        fail_request(501, "unsupported transfer coding: brisk accepts only chunked");
       } else {
         fail_request(400, "malformed HTTP request");
       }
@@ -258,6 +279,11 @@ void Connection::process_buffered() {
 }
 
 ResponseBuilder Connection::begin_response(int status) {
+  RouteStats* rs = route_stats_ ? route_stats_
+                                : &worker_.stats().unmatched[static_cast<std::size_t>(req_.method)];
+  rs->record(status, request_started_ || dispatched_at_ == Clock::time_point{}
+                         ? std::chrono::nanoseconds(0)
+                         : Clock::now() - dispatched_at_);
   bool keep10 = req_.version == 10 && !close_after_;
   return ResponseBuilder(out_, status, worker_.date(), req_.method == Method::kHead, close_after_,
                          keep10);
@@ -302,7 +328,8 @@ void Connection::dispatch() {
   req_.peer = peer_;
   req_.keep_alive = parser_->keep_alive();
   request_started_ = false;
-  last_activity_ = Clock::now();
+  last_activity_ = dispatched_at_ = Clock::now();
+  route_stats_ = nullptr;
   if (!req_.keep_alive || worker_.server().draining()) close_after_ = true;
 
   if (req_.version != 10 && req_.version != 11) {
@@ -320,7 +347,11 @@ void Connection::dispatch() {
         400, host_count_ ? "more than one Host header" : "HTTP/1.1 requests need a Host header");
     return;
   }
-  RouteMatch m = worker_.server().router().match(req_.method, req_.path);
+  const Router& router = worker_.server().router();
+  RouteMatch m = router.match(req_.method, req_.path);
+  if (m.route)
+    route_stats_ =
+        &worker_.stats().routes[static_cast<std::size_t>(m.route - router.routes().data())];
   if (!m.route) {
     if (m.path_known) {
       ResponseBuilder rb = begin_response(405);

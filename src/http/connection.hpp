@@ -18,6 +18,7 @@
 
 #include "http/exchange.hpp"
 #include "http/request.hpp"
+#include "http/stats.hpp"
 
 namespace brisk::http {
 
@@ -112,11 +113,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string_view header_error_text_;
   unsigned host_count_ = 0;
   bool has_transfer_encoding_ = false;
+  bool unsupported_coding_ = false;  // a transfer coding other than chunked
+  bool te_ends_chunked_ = false;
   bool expect_continue_ = false;  // the client waits for 100 Continue before the body
   bool continue_sent_ = false;
   bool request_started_ = false;
   Clock::time_point request_start_{};
   Clock::time_point last_activity_{};
+  Clock::time_point dispatched_at_{};
+  RouteStats* route_stats_ = nullptr;  // where this request's answer is counted
   // Output.
   std::string out_, wbuf_;
   bool reading_ = false, writing_ = false, paused_ = false;

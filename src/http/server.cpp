@@ -17,12 +17,14 @@ using tcp = asio::ip::tcp;
 
 // ---- worker ----------------------------------------------------------------
 
-Worker::Worker(Server& s, unsigned index) : server_(s), index_(index) {
+Worker::Worker(Server& s, unsigned index)
+    : server_(s), index_(index), stats_(s.router().routes().size()) {
   refresh_date();
 }
 
 void Worker::add(Connection* c) {
   conns_.push_back(c);
+  stats_.connections_opened.add();
 }
 
 void Worker::remove(Connection* c) {
@@ -30,6 +32,7 @@ void Worker::remove(Connection* c) {
   if (it != conns_.end()) {
     *it = conns_.back();
     conns_.pop_back();
+    stats_.connections_closed.add();
   }
   // The last connection gone while draining: stop ticking so run() returns.
   if (conns_.empty() && server_.draining()) timer_.cancel();

@@ -17,6 +17,7 @@
 #include "http/limits.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
+#include "http/stats.hpp"
 
 namespace brisk::http {
 
@@ -37,6 +38,7 @@ class Worker {
   void start();
   void drain();  // on this worker's thread
   std::size_t connection_count() const { return conns_.size(); }
+  WorkerStats& stats() { return stats_; }
 
  private:
   void tick();
@@ -47,6 +49,7 @@ class Worker {
   boost::asio::steady_timer timer_{io_};
   char date_[29];
   std::vector<Connection*> conns_;  // owned elsewhere (shared_ptr); removed on close
+  WorkerStats stats_;
 };
 
 struct ServerOptions {
@@ -73,6 +76,11 @@ class Server {
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   std::chrono::steady_clock::time_point drain_deadline() const { return drain_deadline_; }
   const Router& router() const { return router_; }
+  // Calls f(const WorkerStats&) for each worker (safe from any thread).
+  template <class F>
+  void for_each_stats(F f) const {
+    for (const auto& w : workers_) f(const_cast<Worker&>(*w).stats());
+  }
   const Limits& limits() const { return opts_.limits; }
   RateLimiter* rate_limiter() { return limiter_.get(); }
   // Called once at the start of draining (readiness, event streams, ...).

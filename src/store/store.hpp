@@ -2,6 +2,7 @@
 // requests per transaction (group commit). Backends: sqlite/ (and later
 // postgres/). Handlers see only this file.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,6 +107,16 @@ struct WriteRequest {
   std::function<void(WriteResult&&)> done;
 };
 
+// Batch size histogram bounds for brisk_db_commit_batch_size.
+inline constexpr std::array<std::uint64_t, 12> kBatchBounds = {1,  2,   4,   8,   16,   32,
+                                                               64, 128, 256, 512, 1024, 4096};
+
+struct CommitStats {
+  std::uint64_t commits = 0;                                           // successful transactions
+  std::array<std::uint64_t, kBatchBounds.size() + 1> batch_buckets{};  // last: +Inf
+  std::uint64_t batch_sum = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -116,6 +127,7 @@ class Store {
   virtual std::string cursor_key() = 0;
   // 32 random bytes kept in the database: the HS256 token signing key.
   virtual std::string token_key() = 0;
+  virtual CommitStats commit_stats() const = 0;
   // Stops the writer after it has committed everything submitted.
   virtual void stop() = 0;
 };

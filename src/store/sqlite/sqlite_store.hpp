@@ -41,6 +41,7 @@ class SqliteStore final : public Store {
   void submit(WriteRequest req) override { writer_->submit(std::move(req)); }
   std::string cursor_key() override { return cursor_key_; }
   std::string token_key() override { return token_key_; }
+  CommitStats commit_stats() const override { return writer_->stats(); }
   void stop() override;
 
  private:

@@ -56,6 +56,16 @@ void Writer::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+CommitStats Writer::stats() const {
+  CommitStats s;
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.batch_sum = batch_sum_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < batch_buckets_.size(); ++i) {
+    s.batch_buckets[i] = batch_buckets_[i].load(std::memory_order_relaxed);
+  }
+  return s;
+}
+
 void Writer::submit(WriteRequest req) {
   {
     std::lock_guard lock(mu_);
@@ -118,6 +128,14 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     if (ok) {
       StmtScope c(commit_);
       ok = commit_.step() == SQLITE_DONE;
+    }
+    if (ok) {
+      constexpr auto rel = std::memory_order_relaxed;
+      commits_.store(commits_.load(rel) + 1, rel);
+      batch_sum_.store(batch_sum_.load(rel) + batch.size(), rel);
+      std::size_t b = 0;
+      while (b < kBatchBounds.size() && batch.size() > kBatchBounds[b]) ++b;
+      batch_buckets_[b].store(batch_buckets_[b].load(rel) + 1, rel);
     }
     if (!ok) {
       spdlog::error("write transaction failed: {}", db_.error());

@@ -5,6 +5,8 @@
 // Invariants: only the writer thread touches db_ and the statements; the
 // queue is the only shared state (guarded by mu_).
 #pragma once
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -25,6 +27,7 @@ class Writer {
   void submit(WriteRequest req);
   // Commits what is queued, then joins the thread.
   void stop();
+  CommitStats stats() const;  // any thread
 
  private:
   struct Batch;
@@ -44,6 +47,9 @@ class Writer {
   Stmt user_insert_;
   util::Uuid7Generator ids_;
   std::int64_t last_purge_ms_ = 0;
+  // Written by the writer thread only; read by /metrics.
+  std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};
+  std::array<std::atomic<std::uint64_t>, kBatchBounds.size() + 1> batch_buckets_{};
 
   std::mutex mu_;
   std::condition_variable cv_;

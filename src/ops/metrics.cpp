@@ -1,0 +1,165 @@
+#include "ops/metrics.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include "http/exchange.hpp"
+
+namespace brisk::ops {
+
+struct MetricsRoutes::State {
+  store::Store& store;
+  const http::Server* server = nullptr;
+};
+
+namespace {
+void append_number(std::string& out, double v) {
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%.9g", v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+void append_u64(std::string& out, std::uint64_t v) {
+  out += std::to_string(v);
+}
+
+class Metrics final : public http::Handler {
+ public:
+  explicit Metrics(MetricsRoutes* owner, const void* state) : owner_(owner), state_(state) {}
+  void handle(http::Exchange& ex) override;
+
+ private:
+  MetricsRoutes* owner_;
+  const void* state_;
+};
+
+void render(const http::Server& server, store::Store& store, std::string& out) {
+  const auto& routes = server.router().routes();
+  const std::size_t n = routes.size();
+  // Sum the workers.
+  std::vector<std::array<std::uint64_t, http::kStatusSlots.size()>> status(n + 8);
+  std::vector<std::array<std::uint64_t, http::kLatencyBounds.size() + 1>> lat(n + 1);
+  std::vector<std::uint64_t> lat_sum(n + 1);
+  std::uint64_t opened = 0, closed = 0;
+  server.for_each_stats([&](const http::WorkerStats& w) {
+    auto add = [&](const http::RouteStats& rs, std::size_t si, std::size_t li) {
+      for (std::size_t k = 0; k < rs.by_status.size(); ++k) status[si][k] += rs.by_status[k].get();
+      for (std::size_t k = 0; k < rs.latency.size(); ++k) lat[li][k] += rs.latency[k].get();
+      lat_sum[li] += rs.latency_sum_ns.get();
+    };
+    for (std::size_t i = 0; i < n; ++i) add(w.routes[i], i, i);
+    for (std::size_t m = 0; m < 8; ++m) add(w.unmatched[m], n + m, n);
+    opened += w.connections_opened.get();
+    closed += w.connections_closed.get();
+  });
+
+  out += "# HELP brisk_http_requests_total HTTP requests answered, by method, route and status.\n";
+  out += "# TYPE brisk_http_requests_total counter\n";
+  for (std::size_t i = 0; i < n + 8; ++i) {
+    std::string_view method = i < n ? http::method_name(routes[i].method)
+                                    : http::method_name(static_cast<http::Method>(i - n));
+    std::string_view route = i < n ? routes[i].pattern : std::string_view("unmatched");
+    for (std::size_t k = 0; k < http::kStatusSlots.size(); ++k) {
+      if (!status[i][k]) continue;
+      out += "brisk_http_requests_total{method=\"";
+      out += method;
+      out += "\",route=\"";
+      out += route;
+      out += "\",status=\"";
+      out += http::kStatusSlots[k] ? std::to_string(http::kStatusSlots[k]) : std::string("other");
+      out += "\"} ";
+      append_u64(out, status[i][k]);
+      out += '\n';
+    }
+  }
+  out +=
+      "# HELP brisk_http_request_duration_seconds Time from complete request to answer, by "
+      "route.\n";
+  out += "# TYPE brisk_http_request_duration_seconds histogram\n";
+  for (std::size_t i = 0; i <= n; ++i) {
+    std::string route = i < n ? std::string(routes[i].pattern) : "unmatched";
+    // The same pattern appears once per method; labels by route only, as
+    // documented, so merge methods sharing a pattern into the first one.
+    bool first = true;
+    for (std::size_t j = 0; j < i && i < n; ++j)
+      first = first && routes[j].pattern != routes[i].pattern;
+    if (!first) continue;
+    std::array<std::uint64_t, http::kLatencyBounds.size() + 1> b = lat[i];
+    std::uint64_t sum_ns = lat_sum[i];
+    for (std::size_t j = i + 1; j < n && i < n; ++j) {
+      if (routes[j].pattern != routes[i].pattern) continue;
+      for (std::size_t k = 0; k < b.size(); ++k) b[k] += lat[j][k];
+      sum_ns += lat_sum[j];
+    }
+    std::uint64_t cumulative = 0;
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      cumulative += b[k];
+      out += "brisk_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"";
+      if (k < http::kLatencyBounds.size())
+        append_number(out, http::kLatencyBounds[k]);
+      else
+        out += "+Inf";
+      out += "\"} ";
+      append_u64(out, cumulative);
+      out += '\n';
+    }
+    out += "brisk_http_request_duration_seconds_sum{route=\"" + route + "\"} ";
+    append_number(out, static_cast<double>(sum_ns) / 1e9);
+    out += "\nbrisk_http_request_duration_seconds_count{route=\"" + route + "\"} ";
+    append_u64(out, cumulative);
+    out += '\n';
+  }
+  out += "# HELP brisk_http_connections_open Client connections open now.\n";
+  out += "# TYPE brisk_http_connections_open gauge\nbrisk_http_connections_open ";
+  append_u64(out, opened >= closed ? opened - closed : 0);
+  out += '\n';
+
+  store::CommitStats cs = store.commit_stats();
+  out += "# HELP brisk_db_commits_total Write transactions committed.\n";
+  out += "# TYPE brisk_db_commits_total counter\nbrisk_db_commits_total ";
+  append_u64(out, cs.commits);
+  out += "\n# HELP brisk_db_commit_batch_size Write requests per committed transaction.\n";
+  out += "# TYPE brisk_db_commit_batch_size histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t k = 0; k < cs.batch_buckets.size(); ++k) {
+    cumulative += cs.batch_buckets[k];
+    out += "brisk_db_commit_batch_size_bucket{le=\"";
+    out += k < store::kBatchBounds.size() ? std::to_string(store::kBatchBounds[k]) : "+Inf";
+    out += "\"} ";
+    append_u64(out, cumulative);
+    out += '\n';
+  }
+  out += "brisk_db_commit_batch_size_sum ";
+  append_u64(out, cs.batch_sum);
+  out += "\nbrisk_db_commit_batch_size_count ";
+  append_u64(out, cs.commits);
+  out += '\n';
+}
+
+void Metrics::handle(http::Exchange& ex) {
+  auto* st = static_cast<const MetricsRoutes::State*>(state_);
+  (void)owner_;
+  if (!st->server) {
+    ex.respond(503).no_body();
+    return;
+  }
+  http::ResponseBuilder rb = ex.respond(200);
+  std::string& out = rb.begin_body("text/plain; version=0.0.4; charset=utf-8");
+  render(*st->server, st->store, out);
+  rb.end_body();
+}
+}  // namespace
+
+MetricsRoutes::MetricsRoutes(store::Store& s) : state_(new State{s}) {}
+MetricsRoutes::~MetricsRoutes() = default;
+
+void MetricsRoutes::attach(const http::Server& server) {
+  state_->server = &server;
+}
+
+void MetricsRoutes::register_on(http::Router& r) {
+  handlers_.push_back(std::make_unique<Metrics>(this, state_.get()));
+  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), nullptr, false});
+}
+
+}  // namespace brisk::ops

@@ -1,0 +1,27 @@
+// GET /metrics: Prometheus text format, summed over workers at scrape time.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace brisk::ops {
+
+class MetricsRoutes {
+ public:
+  explicit MetricsRoutes(store::Store& s);
+  ~MetricsRoutes();
+  void register_on(http::Router& r);
+  // The server whose workers are counted; set before it runs.
+  void attach(const http::Server& server);
+
+  struct State;  // the store and the attached server
+
+ private:
+  std::unique_ptr<State> state_;
+  std::vector<std::unique_ptr<http::Handler>> handlers_;
+};
+
+}  // namespace brisk::ops

@@ -14,7 +14,8 @@ std::string list_sql(bool status, bool cursor) {
 }
 }  // namespace
 
-SqliteReader::SqliteReader(const std::string& path, const char* vfs) {
+SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* cache)
+    : cache_(cache) {
   std::string err =
       db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
@@ -30,15 +31,27 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs) {
 
 ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view& json,
                              std::int64_t& version) {
+  std::int64_t row_owner = 0;
+  std::uint64_t generation = 0;
+  if (cache_) {
+    if (cache_->get(id, row_owner, version, json_)) {
+      // Another owner's task is reported exactly like a missing one.
+      if (row_owner != owner) return ReadStatus::kNotFound;
+      json = json_;
+      return ReadStatus::kOk;
+    }
+    generation = cache_->generation(id);
+  }
   StmtScope scope(get_);
   get_.bind_blob(1, id.bytes.data(), id.bytes.size());
   int rc = get_.step();
   if (rc == SQLITE_DONE) return ReadStatus::kNotFound;
   if (rc != SQLITE_ROW) return ReadStatus::kError;
-  // Another owner's task is reported exactly like a missing one.
-  if (get_.int64(0) != owner) return ReadStatus::kNotFound;
+  row_owner = get_.int64(0);
   version = get_.int64(1);
   json_.assign(get_.text(2));
+  if (cache_) cache_->put(id, generation, row_owner, version, json_);
+  if (row_owner != owner) return ReadStatus::kNotFound;
   json = json_;
   return ReadStatus::kOk;
 }

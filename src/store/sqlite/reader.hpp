@@ -6,13 +6,15 @@
 
 #include "store/sqlite/db.hpp"
 #include "store/store.hpp"
+#include "store/task_cache.hpp"
 
 namespace brisk::store::sqlite {
 
 class SqliteReader final : public Reader {
  public:
   // Throws std::runtime_error if the connection cannot be opened.
-  SqliteReader(const std::string& path, const char* vfs);
+  // `cache` (shared, may be null) serves repeated point reads.
+  SqliteReader(const std::string& path, const char* vfs, TaskCache* cache);
   ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                  std::int64_t& version) override;
   ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) override;
@@ -22,6 +24,7 @@ class SqliteReader final : public Reader {
 
  private:
   Db db_;
+  TaskCache* cache_;
   Stmt get_;
   Stmt list_[4];  // [has status filter][has cursor]
   Stmt ping_;

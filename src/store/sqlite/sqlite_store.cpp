@@ -83,9 +83,9 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   cursor_key_ = load_key(db, "cursor_key", false);
   token_key_ = load_key(db, "token_key", opts.rotate_token_key);
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
-    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs));
+    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_));
   }
-  writer_ = std::make_unique<Writer>(std::move(db));
+  writer_ = std::make_unique<Writer>(std::move(db), &cache_);
   writer_->start();
 }
 

@@ -23,7 +23,7 @@ struct Writer::Batch {
   std::set<std::pair<Owner, std::string>> keys;
 };
 
-Writer::Writer(Db db) : db_(std::move(db)) {
+Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
   rollback_ = db_.prepare("ROLLBACK");
@@ -144,6 +144,13 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     }
   } else {
     spdlog::error("cannot begin a write transaction: {}", db_.error());
+  }
+  if (ok && cache_) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const WriteRequest& r = batch[i];
+      bool changed = r.kind == WriteRequest::Kind::kUpdate || r.kind == WriteRequest::Kind::kDelete;
+      if (changed && results[i].status == WriteResult::Status::kOk) cache_->invalidate(r.id);
+    }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     WriteResult res = ok ? std::move(results[i]) : WriteResult{};

@@ -15,13 +15,16 @@
 
 #include "store/sqlite/db.hpp"
 #include "store/store.hpp"
+#include "store/task_cache.hpp"
 #include "util/uuid.hpp"
 
 namespace brisk::store::sqlite {
 
 class Writer {
  public:
-  explicit Writer(Db db);
+  // `cache` (may be null) is invalidated for every changed task after
+  // each commit, before any completion runs.
+  Writer(Db db, TaskCache* cache);
   ~Writer();
   void start();
   void submit(WriteRequest req);
@@ -41,6 +44,7 @@ class Writer {
   void purge_idempotency(std::int64_t now);
 
   Db db_;
+  TaskCache* cache_;
   Stmt begin_, commit_, rollback_;
   Stmt insert_, select_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;

@@ -315,12 +315,10 @@ TEST_F(TokenTest, MissingOrMistypedClaimsAreMalformed) {
   const std::string iat = R"("iat":)" + std::to_string(kNow);
   const std::string exp = R"("exp":)" + std::to_string(kNow + 3600);
   for (const std::string& payload : {
-           "{" + sub + "," + iat + "}",                                                  // no exp
-           "{" + iat + "," + exp + "}",                                                  // no sub
-           "{" + sub + "," + exp + "}",                                                  // no iat
-           std::string("{}"),                                                            // nothing
-           "{" + sub + "," + iat + R"(,"exp":")" + std::to_string(kNow + 3600) + "\"}",  // exp text
-           "{" + sub + "," + iat + R"(,"exp":null})",                                    // exp null
+           "{" + sub + "," + iat + "}",                 // no exp
+           "{" + iat + "," + exp + "}",                 // no sub
+           "{" + sub + "," + exp + "}",                 // no iat
+           std::string("{}"),                           // nothing
            R"({"sub":"",)" + iat + "," + exp + "}",     // empty sub
            R"({"sub":12345,)" + iat + "," + exp + "}",  // sub a number
            R"({"sub":null,)" + iat + "," + exp + "}",   // sub null
@@ -328,6 +326,26 @@ TEST_F(TokenTest, MissingOrMistypedClaimsAreMalformed) {
     VerifiedToken v = codec_.verify(sign(key_, kHs256Header, payload), kNow);
     EXPECT_EQ(v.error, TokenError::kMalformed) << payload;
     EXPECT_TRUE(v.subject.empty()) << payload;
+  }
+}
+
+TEST_F(TokenTest, MistypedTimeClaimsAreMalformed) {
+  // exp, iat and nbf are NumericDates (RFC 7519 2, 4.1.4-4.1.6): any other
+  // JSON type makes the token malformed, whatever the time is.
+  const std::string sub = R"("sub":")" + std::string(kSubject) + "\"";
+  const std::string iat = R"("iat":)" + std::to_string(kNow);
+  const std::string exp = R"("exp":)" + std::to_string(kNow + 3600);
+  for (const std::string& payload : {
+           "{" + sub + "," + iat + R"(,"exp":")" + std::to_string(kNow + 3600) + "\"}",
+           "{" + sub + "," + iat + R"(,"exp":null})",
+           "{" + sub + "," + iat + R"(,"exp":true})",
+           "{" + sub + "," + iat + R"(,"exp":[1]})",
+           "{" + sub + "," + exp + R"(,"iat":")" + std::to_string(kNow) + "\"}",
+           "{" + sub + "," + exp + R"(,"iat":null})",
+           "{" + sub + "," + iat + "," + exp + R"(,"nbf":"soon"})",
+       }) {
+    VerifiedToken v = codec_.verify(sign(key_, kHs256Header, payload), kNow);
+    EXPECT_EQ(v.error, TokenError::kMalformed) << payload << " -> " << describe(v.error);
   }
 }
 

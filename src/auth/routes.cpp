@@ -115,13 +115,13 @@ class Token final : public http::Handler {
     }
     if (!errs.empty()) return api::reply_invalid(ex, errs);
 
-    // Throttle before any password work: per username and per address.
-    auto now = LoginThrottle::Clock::now();
+    // Throttle before any password work: per username and per address. The
+    // attempt is counted now (refunded on success), so concurrent guesses
+    // cannot all pass the check while their hashes run.
     std::string user_key = "user:" + cred.username;
     std::string addr_key = "addr:" + std::string(req.peer);
-    unsigned wait = std::max(ctx_.throttle.retry_after(user_key, now),
-                             ctx_.throttle.retry_after(addr_key, now));
-    if (wait) {
+    if (unsigned wait =
+            ctx_.throttle.begin_attempt(user_key, addr_key, LoginThrottle::Clock::now())) {
       http::ResponseBuilder rb = ex.respond(429);
       rb.header("Retry-After", static_cast<std::int64_t>(wait));
       http::write_problem(rb, "too many failed logins; retry later");
@@ -145,14 +145,11 @@ class Token final : public http::Handler {
         char id[36];
         util::format_uuid(user.id, id);
         token = c.tokens.issue(std::string_view(id, 36), std::time(nullptr));
-        c.throttle.record_success(user_key);
-      } else {
-        auto t = LoginThrottle::Clock::now();
-        c.throttle.record_failure(user_key, t);
-        c.throttle.record_failure(addr_key, t);
+        c.throttle.attempt_succeeded(user_key, addr_key);
       }
       d.complete([ok, token = std::move(token)](Exchange& ex2) {
-        if (!ok) return reply_unauthorized(ex2, "invalid username or password", false);
+        // No token was presented, so the challenge carries no error code.
+        if (!ok) return reply_unauthorized(ex2, "invalid username or password", true);
         if (token.empty()) return api::reply_problem(ex2, 500, "the token could not be issued");
         http::ResponseBuilder rb = ex2.respond(200);
         rb.header("Cache-Control", "no-store");

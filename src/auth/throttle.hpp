@@ -20,8 +20,19 @@ class LoginThrottle {
   unsigned retry_after(std::string_view key, Clock::time_point now);
   void record_failure(std::string_view key, Clock::time_point now);
   void record_success(std::string_view key);
+  // Atomically: if neither key is blocked, counts one (presumed failed)
+  // attempt against both and returns 0; else returns the seconds to wait.
+  // Counting before the password is checked means concurrent attempts
+  // cannot all slip past the limit while their hashes run.
+  unsigned begin_attempt(std::string_view user_key, std::string_view addr_key,
+                         Clock::time_point now);
+  // The attempt succeeded: the username's window is cleared and the
+  // address's presumed failure refunded.
+  void attempt_succeeded(std::string_view user_key, std::string_view addr_key);
 
  private:
+  unsigned retry_after_locked(std::string_view key, Clock::time_point now);
+  void record_failure_locked(std::string_view key, Clock::time_point now);
   struct Window {
     unsigned failures = 0;
     Clock::time_point start;

@@ -101,27 +101,28 @@ VerifiedToken TokenCodec::verify(std::string_view token, std::int64_t now) const
     v.error = TokenError::kAlgorithm;
     return v;
   }
-  errno = 0;
-  long exp = jwt_get_grant_int(raw, "exp");
-  if (errno) return v;
-  errno = 0;
-  long iat = jwt_get_grant_int(raw, "iat");
-  if (errno) return v;
-  const char* sub = jwt_get_grant(raw, "sub");
-  if (!sub || !*sub) return v;
+  // Claims are read from the payload brisk parsed above (obj and buf are
+  // untouched since): libjwt 1.10's integer getter cannot tell a missing or
+  // mistyped claim from 0.
+  std::int64_t exp = 0, iat = 0, nbf = 0;
+  std::string_view sub;
+  if (obj["exp"].get_int64().get(exp) || obj["iat"].get_int64().get(iat) ||
+      obj["sub"].get_string().get(sub) || sub.empty()) {
+    return v;
+  }
+  auto nbf_field = obj["nbf"];
+  bool has_nbf = nbf_field.error() != simdjson::NO_SUCH_FIELD;
+  if (has_nbf && nbf_field.get_int64().get(nbf)) return v;
   if (now >= exp) {
     v.error = TokenError::kExpired;
     return v;
   }
-  errno = 0;
-  long nbf = jwt_get_grant_int(raw, "nbf");
-  bool has_nbf = errno == 0;
   if (iat > now + kClockSkewSeconds || (has_nbf && nbf > now + kClockSkewSeconds)) {
     v.error = TokenError::kNotYetValid;
     return v;
   }
   v.error = TokenError::kNone;
-  v.subject = sub;
+  v.subject.assign(sub);
   v.expires_at = exp;
   return v;
 }

@@ -1,4 +1,4 @@
-// The command line: brisk serve | version.
+// The command line: brisk serve | openapi | version.
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -7,12 +7,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "http/router.hpp"
 #include "http/server.hpp"
+#include "ops/app_routes.hpp"
 #include "ops/config.hpp"
-#include "ops/health.hpp"
 #include "store/store.hpp"
-#include "tasks/routes.hpp"
 
 namespace {
 
@@ -35,19 +33,20 @@ int serve(const Config& cfg) {
     return fail(e.what());
   }
 
-  brisk::http::Router router;
-  brisk::tasks::TaskRoutes tasks({*store, brisk::tasks::CursorCodec(store->cursor_key())});
-  tasks.register_on(router);
-  brisk::ops::HealthRoutes health(*store);
-  health.register_on(router);
+  brisk::ops::AppRoutes app(*store);
+  try {
+    app.prepare_document();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
 
   brisk::http::ServerOptions so;
   so.host = cfg.host;
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
-  brisk::http::Server server(so, router);
-  server.on_drain = [&health] { health.set_draining(); };
+  brisk::http::Server server(so, app.router());
+  server.on_drain = [&app] { app.health().set_draining(); };
   try {
     server.listen();
   } catch (const std::exception& e) {
@@ -92,6 +91,8 @@ int main(int argc, char** argv) {
       ->envname("BRISK_LOG_LEVEL")->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
+  app.add_subcommand("openapi", "Print the OpenAPI document (as GET /openapi.json serves it, "
+                                "apart from servers) and exit");
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -100,6 +101,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  if (app.got_subcommand("openapi")) {
+    std::string doc;
+    try {
+      doc = brisk::ops::openapi_document();
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    doc.push_back('\n');
+    std::fwrite(doc.data(), 1, doc.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
   if (app.got_subcommand("version")) {
     std::printf("brisk %s\n", BRISK_VERSION);
     return 0;

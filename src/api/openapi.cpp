@@ -68,7 +68,8 @@ class Generator {
     put("version", info_.version);
     if (!info_.description.empty()) put("description", info_.description);
     w_.EndObject();
-    put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
+    // No jsonSchemaDialect: the default (OpenAPI's base vocabulary over JSON
+    // Schema 2020-12) is what the schemas use, and Swagger UI warns on others.
     if (!info_.servers.empty()) {
       w_.Key("servers");
       w_.StartArray();

@@ -49,6 +49,9 @@ constexpr std::string_view kUpdatedExample =
         "updated_at": "2026-11-22T10:02:41.517Z", "version": 2})";
 
 // ---- parameters ------------------------------------------------------------
+// Header parameters carry schema examples but no parameter example: Swagger
+// UI would prefill "Try it out" with it, and a fixed Idempotency-Key or
+// If-Match makes the second try a replay or a 412.
 
 constexpr ParamDoc kIdParam{
     .name = "id",
@@ -67,8 +70,7 @@ constexpr ParamDoc kIfMatch{
         "`\"<version>\"` (the ETag of an earlier answer), a comma-separated list of "
         "them, or `*`: the request takes effect only if the task's current ETag is "
         "listed (strong comparison); otherwise 412 and nothing changes.",
-    .schema_json = R"({"type": "string"})",
-    .example = R"("\"1\"")"};
+    .schema_json = R"({"type": "string", "examples": ["\"1\""]})"};
 
 constexpr ParamDoc kIfNoneMatch{
     .name = "If-None-Match",
@@ -76,8 +78,7 @@ constexpr ParamDoc kIfNoneMatch{
     .description =
         "ETags from earlier answers, or `*`: 304 with no body if the task's current "
         "ETag is listed (weak comparison).",
-    .schema_json = R"({"type": "string"})",
-    .example = R"("\"1\"")"};
+    .schema_json = R"({"type": "string", "examples": ["\"1\""]})"};
 
 constexpr ParamDoc kIdempotencyKey{
     .name = "Idempotency-Key",
@@ -87,8 +88,9 @@ constexpr ParamDoc kIdempotencyKey{
         "within 24 hours returns the first 201 again (with `Idempotent-Replayed: "
         "true`) and creates nothing; the same key with another body is a 422; while "
         "the first request is in progress, 409. Only a 201 is remembered.",
-    .schema_json = R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"})",
-    .example = R"("7d1e0c1a-retry-safe")"};
+    .schema_json =
+        R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$",
+            "examples": ["7d1e0c1a-retry-safe"]})"};
 
 constexpr ParamDoc kIdParams[] = {kIdParam};
 constexpr ParamDoc kGetParams[] = {kIdParam, kIfNoneMatch};

@@ -91,8 +91,9 @@ int main(int argc, char** argv) {
       ->envname("BRISK_LOG_LEVEL")->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
-  app.add_subcommand("openapi", "Print the OpenAPI document (as GET /openapi.json serves it, "
-                                "apart from servers) and exit");
+  app.add_subcommand("openapi",
+                     "Print the OpenAPI document (as GET /openapi.json serves it, "
+                     "apart from servers) and exit");
   app.add_subcommand("version", "Print the version");
 
   try {

@@ -132,7 +132,9 @@ void write_field(const FieldSchema& f, SchemaVariant variant, util::JsonWriter& 
 }  // namespace
 
 void write_json_text(util::JsonWriter& w, std::string_view json) {
-  simdjson::dom::parser parser;
+  // One parser per thread, reused: the document has a few hundred fragments.
+  // Not re-entrant, which write_element never needs.
+  thread_local simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element e;
   if (parser.parse(padded).get(e)) {

@@ -40,7 +40,9 @@ void write_status_schema(util::JsonWriter& w) {
 const api::SchemaDoc kStatusSchema{"Status", &write_status_schema};
 
 constexpr api::ResponseDoc kHealthzResponses[] = {
-    {.status = 200, .description = "The process runs.", .schema = &kStatusSchema,
+    {.status = 200,
+     .description = "The process runs.",
+     .schema = &kStatusSchema,
      .example = R"({"status": "ok"})"},
 };
 const api::Operation kHealthzOp{
@@ -53,16 +55,18 @@ const api::Operation kHealthzOp{
 };
 
 constexpr api::ResponseDoc kReadyzResponses[] = {
-    {.status = 200, .description = "The database answers and brisk is not shutting down.",
-     .schema = &kStatusSchema, .example = R"({"status": "ready"})"},
-    api::problem(503, "The database does not answer, or brisk is shutting down.",
-                 "shutting down"),
+    {.status = 200,
+     .description = "The database answers and brisk is not shutting down.",
+     .schema = &kStatusSchema,
+     .example = R"({"status": "ready"})"},
+    api::problem(503, "The database does not answer, or brisk is shutting down.", "shutting down"),
 };
 const api::Operation kReadyzOp{
     .operation_id = "getReadiness",
     .summary = "Readiness",
-    .description = "200 when the database answers; 503 otherwise and while draining. Never rate "
-                   "limited.",
+    .description =
+        "200 when the database answers; 503 otherwise and while draining. Never rate "
+        "limited.",
     .tag = "operations",
     .responses = kReadyzResponses,
     .public_route = true,

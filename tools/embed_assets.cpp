@@ -8,7 +8,8 @@
 // page itself. In index.html, @ASSETS_VERSION@ becomes a hash of every other
 // file, so the page can reference them with ?v=... and they can be cached
 // for a year. "sourceMappingURL" comments are dropped from .js and .css (the
-// maps are not embedded). Prints a one-line size summary.
+// maps are not embedded). Each file also gets a hash of its embedded bytes,
+// for its ETag, so nothing is hashed at start. Prints a size summary.
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -134,12 +135,16 @@ int main(int argc, char** argv) {
         << "#include \"ops/docs_assets.hpp\"\n\nnamespace brisk::ops {\n\nnamespace {\n";
     std::size_t raw_total = 0, embedded_total = 0;
     std::vector<std::size_t> sizes;
+    std::vector<std::string> hashes;
     for (std::size_t i = 0; i < files.size(); ++i) {
       const Input& f = files[i];
       std::string bytes = f.compress ? brisk::util::gzip(f.data) : f.data;
       raw_total += f.data.size();
       embedded_total += bytes.size();
       sizes.push_back(bytes.size());
+      char h[17];
+      std::snprintf(h, sizeof h, "%016llx", static_cast<unsigned long long>(fnv1a(bytes)));
+      hashes.emplace_back(h);
       out << "// " << f.name << ": " << f.data.size() << " bytes, " << bytes.size()
           << (f.compress ? " gzipped" : " as is") << "\n";
       out << "constexpr char kData" << i << "[] =\n    ";
@@ -151,7 +156,7 @@ int main(int argc, char** argv) {
       const Input& f = files[i];
       out << "    {\"" << f.name << "\", \"" << f.content_type << "\", {kData" << i << ", "
           << sizes[i] << "}, " << (f.compress ? "true" : "false") << ", " << f.data.size()
-          << "},\n";
+          << ", \"" << hashes[i] << "\"},\n";
     }
     if (files.empty()) out << "    {},  // Swagger UI not embedded (BRISK_DOCS_UI=OFF)\n";
     out << "};\n}  // namespace\n\n"

@@ -80,21 +80,21 @@ PreparedFile::PreparedFile(FileHeaders h, std::string identity, bool compress) :
     if (gz.size() < identity.size()) gzip_owned_ = std::move(gz);
   }
   gzip_ = gzip_owned_;
-  set_etags(identity);
+  char hex[24];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(identity)));
+  set_etags(hex);
   identity_ = std::move(identity);
   std::call_once(inflate_once_, [] {});  // identity_ is ready
 }
 
-PreparedFile::PreparedFile(FileHeaders h, std::string_view static_gzip)
+PreparedFile::PreparedFile(FileHeaders h, std::string_view static_gzip, std::string_view hash)
     : headers_(h), gzip_(static_gzip) {
-  set_etags(static_gzip);
+  set_etags(hash);
 }
 
-void PreparedFile::set_etags(std::string_view hashed) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(hashed)));
-  etag_ = "\"" + std::string(buf) + "\"";
-  gzip_etag_ = "\"" + std::string(buf) + "-gzip\"";
+void PreparedFile::set_etags(std::string_view hex) {
+  etag_ = "\"" + std::string(hex) + "\"";
+  gzip_etag_ = "\"" + std::string(hex) + "-gzip\"";
 }
 
 std::string_view PreparedFile::identity() const {

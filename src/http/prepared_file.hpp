@@ -28,8 +28,9 @@ class PreparedFile {
   // From the file itself; gzips it now when `compress` and it gets smaller.
   PreparedFile(FileHeaders h, std::string identity, bool compress);
   // From gzip bytes that live as long as the process (embedded at build
-  // time); the plain bytes are inflated the first time a client needs them.
-  PreparedFile(FileHeaders h, std::string_view static_gzip);
+  // time) and their hash (hex, computed at build time too); the plain bytes
+  // are inflated the first time a client needs them.
+  PreparedFile(FileHeaders h, std::string_view static_gzip, std::string_view hash);
 
   // Answers 200 (or 304 when If-None-Match lists the representation's ETag).
   void serve(Exchange& ex) const;
@@ -40,7 +41,7 @@ class PreparedFile {
   std::string_view gzip_etag() const { return gzip_etag_; }
 
  private:
-  void set_etags(std::string_view hashed);
+  void set_etags(std::string_view hex);
 
   FileHeaders headers_;
   std::string gzip_owned_;

@@ -164,7 +164,7 @@ class AssetHandler final : public http::Handler {
 };
 
 std::unique_ptr<http::PreparedFile> prepare(const EmbeddedAsset& a, http::FileHeaders h) {
-  if (a.gzipped) return std::make_unique<http::PreparedFile>(h, a.data);
+  if (a.gzipped) return std::make_unique<http::PreparedFile>(h, a.data, a.hash);
   return std::make_unique<http::PreparedFile>(h, std::string(a.data), false);
 }
 

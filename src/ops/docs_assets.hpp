@@ -13,7 +13,8 @@ struct EmbeddedAsset {
   std::string_view content_type;
   std::string_view data;  // gzip bytes if `gzipped`, else the file itself
   bool gzipped;
-  std::size_t size;  // the file's size before compression
+  std::size_t size;       // the file's size before compression
+  std::string_view hash;  // 16 hex digits of a hash of `data`, for the ETag
 };
 
 // Empty when the build embeds no UI (-DBRISK_DOCS_UI=OFF).

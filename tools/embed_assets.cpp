@@ -155,8 +155,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       const Input& f = files[i];
       out << "    {\"" << f.name << "\", \"" << f.content_type << "\", {kData" << i << ", "
-          << sizes[i] << "}, " << (f.compress ? "true" : "false") << ", " << f.data.size()
-          << ", \"" << hashes[i] << "\"},\n";
+          << sizes[i] << "}, " << (f.compress ? "true" : "false") << ", " << f.data.size() << ", \""
+          << hashes[i] << "\"},\n";
     }
     if (files.empty()) out << "    {},  // Swagger UI not embedded (BRISK_DOCS_UI=OFF)\n";
     out << "};\n}  // namespace\n\n"

@@ -2,7 +2,7 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build run test clean format
+.PHONY: all deps build run test clean format screenshot
 all: build
 
 deps:
@@ -19,6 +19,11 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j2
+
+# Refreshes docs/swagger-ui.png (the README's picture of /docs) with the
+# browser test, which drives Swagger UI's "Try it out" in chromium.
+screenshot: build
+	BRISK_BIN=$(BUILD)/brisk node tests/browser/docs_try_it_out.mjs docs/swagger-ui.png
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

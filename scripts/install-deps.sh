@@ -6,8 +6,15 @@ pkgs=(
   g++ cmake ninja-build make pkg-config
   libboost-dev libsimdjson-dev rapidjson-dev libsqlite3-dev libpq-dev
   libspdlog-dev libcli11-dev libsodium-dev libjwt-dev zlib1g-dev libgtest-dev
-  python3 python3-pytest python3-httpx
+  python3 python3-pytest python3-httpx python3-jsonschema
+  chromium
 )
+# Node.js and npm build the docs UI and run the OpenAPI validators and the
+# browser test (packages pinned in package-lock.json, installed by the build
+# with npm ci): the machine's own if it has them, Debian's otherwise.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  pkgs+=(nodejs npm)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,4 @@
-// The command line: brisk serve | version.
+// The command line: brisk serve | openapi | version | rotate-key.
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -7,18 +7,10 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include "auth/authenticator.hpp"
-#include "auth/routes.hpp"
-#include "auth/throttle.hpp"
-#include "auth/token.hpp"
-#include "http/router.hpp"
 #include "http/server.hpp"
+#include "ops/app_routes.hpp"
 #include "ops/config.hpp"
-#include "ops/health.hpp"
-#include "ops/metrics.hpp"
 #include "store/store.hpp"
-#include "tasks/routes.hpp"
-#include "util/work_pool.hpp"
 
 namespace {
 
@@ -42,31 +34,22 @@ int serve(const Config& cfg) {
   }
 
   const bool auth_required = cfg.auth == brisk::ops::AuthMode::kRequired;
-  brisk::auth::TokenCodec tokens(store->token_key());
-  brisk::auth::Authenticator authenticator(auth_required, tokens, *store);
-  brisk::auth::LoginThrottle throttle;
-  // Argon2id hashing: off the event loops, one thread per core at most.
-  brisk::util::WorkPool hashing(std::max(1u, std::min(cfg.threads, 2u)));
-
-  brisk::http::Router router;
-  brisk::tasks::TaskRoutes tasks(
-      {*store, brisk::tasks::CursorCodec(store->cursor_key()), authenticator});
-  tasks.register_on(router);
-  brisk::auth::AuthRoutes auth_routes({*store, authenticator, tokens, hashing, throttle});
-  auth_routes.register_on(router);
-  brisk::ops::HealthRoutes health(*store);
-  health.register_on(router);
-  brisk::ops::MetricsRoutes metrics(*store);
-  metrics.register_on(router);
+  // Argon2id hashing runs off the event loops, on at most two threads.
+  brisk::ops::AppRoutes app(*store, {auth_required, std::max(1u, std::min(cfg.threads, 2u))});
+  try {
+    app.prepare_document();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
 
   brisk::http::ServerOptions so;
   so.host = cfg.host;
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
-  brisk::http::Server server(so, router);
-  server.on_drain = [&health] { health.set_draining(); };
-  metrics.attach(server);
+  brisk::http::Server server(so, app.router());
+  server.on_drain = [&app] { app.health().set_draining(); };
+  app.metrics().attach(server);
   try {
     server.listen();
   } catch (const std::exception& e) {
@@ -124,6 +107,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
 
+  app.add_subcommand("openapi",
+                     "Print the OpenAPI document (as GET /openapi.json serves it, "
+                     "apart from servers) and exit");
   app.add_subcommand("version", "Print the version");
   std::string rotate_db = "brisk.db";
   CLI::App* rotate_cmd = app.add_subcommand("rotate-key",
@@ -139,6 +125,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  if (app.got_subcommand("openapi")) {
+    std::string doc;
+    try {
+      doc = brisk::ops::openapi_document();
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    doc.push_back('\n');
+    std::fwrite(doc.data(), 1, doc.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
   if (app.got_subcommand("version")) {
     std::printf("brisk %s\n", BRISK_VERSION);
     return 0;

@@ -1,8 +1,8 @@
 // Declarative models. A model is a list of fields, each with its JSON name,
 // type, constraints and the member of a C++ struct it binds to. From that one
 // declaration brisk parses and validates request bodies (bind), serializes
-// responses (write_object) and emits the JSON Schema (write_schema), so
-// adding a field changes all three together.
+// responses (write_object) and emits the JSON Schema (api/schema.hpp's
+// write_schema), so adding a field changes all three together.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -57,6 +57,7 @@ template <class T>
 struct Model {
   std::string_view name;
   std::span<const Field<T>> fields;
+  std::string_view description = {};  // for the JSON Schema
 };
 
 // How a body binds: create (required fields enforced), update (any subset,

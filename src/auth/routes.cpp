@@ -3,8 +3,10 @@
 #include <ctime>
 
 #include "api/body.hpp"
+#include "api/json_input.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
+#include "auth/operations.hpp"
 #include "auth/password.hpp"
 #include "auth/user.hpp"
 #include "util/text.hpp"
@@ -69,8 +71,13 @@ class Register final : public http::Handler {
 };
 
 // username/password from an application/x-www-form-urlencoded body (the
-// OAuth2 password flow); other fields (grant_type, scope...) are ignored.
-void parse_form(std::string_view body, Credentials& cred, bool& has_user, bool& has_pass) {
+// OAuth2 password flow) as a JSON object, so the form is validated by the
+// same model as a JSON body. Other fields (grant_type, scope...) are ignored.
+std::string form_as_json(std::string_view body) {
+  std::string json;
+  util::JsonWriter w(json);
+  w.StartObject();
+  bool seen_user = false, seen_pass = false;
   while (!body.empty()) {
     auto amp = body.find('&');
     std::string_view part = body.substr(0, amp);
@@ -82,14 +89,16 @@ void parse_form(std::string_view body, Credentials& cred, bool& has_user, bool& 
         !util::percent_decode(part.substr(eq + 1), value)) {
       continue;
     }
-    if (name == "username") {
-      cred.username = std::move(value);
-      has_user = true;
-    } else if (name == "password") {
-      cred.password = std::move(value);
-      has_pass = true;
+    bool& seen = name == "username" ? seen_user : seen_pass;
+    if ((name == "username" || name == "password") && !seen) {
+      seen = true;
+      w.Key(name);
+      w.String(value);
     }
   }
+  w.EndObject();
+  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  return json;
 }
 
 class Token final : public http::Handler {
@@ -101,10 +110,14 @@ class Token final : public http::Handler {
     Credentials cred;
     api::Errors errs;
     if (api::media_type_is(req, "application/x-www-form-urlencoded")) {
-      bool has_user = false, has_pass = false;
-      parse_form(req.body, cred, has_user, has_pass);
-      if (!has_user) errs.push_back({"body", "username", -1, "missing", "Field required"});
-      if (!has_pass) errs.push_back({"body", "password", -1, "missing", "Field required"});
+      std::string json = form_as_json(req.body);
+      simdjson::dom::element doc;
+      std::string_view reason;
+      simdjson::dom::object obj;
+      if (!api::thread_json_input().parse(json, doc, reason) || doc.get_object().get(obj)) {
+        return api::reply_problem(ex, 400, "the form could not be read");
+      }
+      api::bind(kLoginModel, obj, api::Mode::kCreate, cred, errs);
     } else if (api::media_type_is(req, "application/json")) {
       simdjson::dom::object obj;
       if (!api::parse_object(ex, obj)) return;
@@ -181,13 +194,14 @@ AuthRoutes::AuthRoutes(AuthContext ctx) : ctx_(ctx) {}
 AuthRoutes::~AuthRoutes() = default;
 
 void AuthRoutes::register_on(http::Router& r) {
-  auto add = [&](http::Method m, std::string_view pattern, std::unique_ptr<http::Handler> h) {
-    r.add({m, pattern, h.get()});
+  auto add = [&](http::Method m, std::string_view pattern, const api::Operation& doc,
+                 std::unique_ptr<http::Handler> h) {
+    r.add({m, pattern, h.get(), &doc});
     handlers_.push_back(std::move(h));
   };
-  add(http::Method::kPost, "/auth/register", std::make_unique<Register>(ctx_));
-  add(http::Method::kPost, "/auth/token", std::make_unique<Token>(ctx_));
-  add(http::Method::kGet, "/auth/me", std::make_unique<Me>(ctx_));
+  add(http::Method::kPost, "/auth/register", kRegisterOp, std::make_unique<Register>(ctx_));
+  add(http::Method::kPost, "/auth/token", kTokenOp, std::make_unique<Token>(ctx_));
+  add(http::Method::kGet, "/auth/me", kMeOp, std::make_unique<Me>(ctx_));
 }
 
 }  // namespace brisk::auth

@@ -7,6 +7,10 @@
 
 #include "http/request.hpp"
 
+namespace brisk::api {
+struct Operation;  // api/operation.hpp: the OpenAPI description of a route
+}
+
 namespace brisk::http {
 
 class Exchange;
@@ -23,8 +27,8 @@ struct Route {
   Method method;
   std::string_view pattern;  // "/tasks" or "/tasks/{id}": at most one {param} segment
   Handler* handler;
-  const void* doc = nullptr;  // the API layer's operation description
-  bool rate_limited = true;   // false for health and metrics probes
+  const api::Operation* doc = nullptr;  // read by the OpenAPI generator only
+  bool rate_limited = true;             // false for health and metrics probes
 };
 
 struct RouteMatch {

@@ -1,6 +1,8 @@
 #include "ops/health.hpp"
 
+#include "api/operation.hpp"
 #include "api/problem.hpp"
+#include "api/schema.hpp"
 #include "http/exchange.hpp"
 
 namespace brisk::ops {
@@ -30,6 +32,46 @@ class Readyz final : public http::Handler {
   store::Store& store_;
   const std::atomic<bool>& draining_;
 };
+
+void write_status_schema(util::JsonWriter& w) {
+  api::detail::write_json_text(w, R"({"type": "object", "required": ["status"],
+      "properties": {"status": {"type": "string", "enum": ["ok", "ready"]}}})");
+}
+const api::SchemaDoc kStatusSchema{"Status", &write_status_schema};
+
+constexpr api::ResponseDoc kHealthzResponses[] = {
+    {.status = 200,
+     .description = "The process runs.",
+     .schema = &kStatusSchema,
+     .example = R"({"status": "ok"})"},
+};
+const api::Operation kHealthzOp{
+    .operation_id = "getHealth",
+    .summary = "Liveness",
+    .description = "200 while the process runs. Never rate limited.",
+    .tag = "operations",
+    .responses = kHealthzResponses,
+    .public_route = true,
+};
+
+constexpr api::ResponseDoc kReadyzResponses[] = {
+    {.status = 200,
+     .description = "The database answers and brisk is not shutting down.",
+     .schema = &kStatusSchema,
+     .example = R"({"status": "ready"})"},
+    api::problem(503, "The database does not answer, or brisk is shutting down.", "shutting down"),
+};
+const api::Operation kReadyzOp{
+    .operation_id = "getReadiness",
+    .summary = "Readiness",
+    .description =
+        "200 when the database answers; 503 otherwise and while draining. Never rate "
+        "limited.",
+    .tag = "operations",
+    .responses = kReadyzResponses,
+    .public_route = true,
+};
+
 }  // namespace
 
 HealthRoutes::HealthRoutes(store::Store& s) : store_(s) {}
@@ -37,9 +79,9 @@ HealthRoutes::~HealthRoutes() = default;
 
 void HealthRoutes::register_on(http::Router& r) {
   handlers_.push_back(std::make_unique<Healthz>());
-  r.add({http::Method::kGet, "/healthz", handlers_.back().get(), nullptr, false});
+  r.add({http::Method::kGet, "/healthz", handlers_.back().get(), &kHealthzOp, false});
   handlers_.push_back(std::make_unique<Readyz>(store_, draining_));
-  r.add({http::Method::kGet, "/readyz", handlers_.back().get(), nullptr, false});
+  r.add({http::Method::kGet, "/readyz", handlers_.back().get(), &kReadyzOp, false});
 }
 
 }  // namespace brisk::ops

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <string>
 
+#include "api/operation.hpp"
 #include "http/exchange.hpp"
+#include "http/problem.hpp"
 
 namespace brisk::ops {
 
@@ -136,11 +138,32 @@ void render(const http::Server& server, store::Store& store, std::string& out) {
   out += '\n';
 }
 
+const api::ResponseDoc kMetricsResponses[] = {
+    {.status = 200,
+     .description = "Prometheus text exposition format 0.0.4.",
+     .media_type = "text/plain",
+     .example = R"("brisk_db_commits_total 42")"},
+    api::problem(503, "The server is not attached yet.", "metrics are not available yet"),
+};
+const api::Operation kMetricsOp{
+    .operation_id = "getMetrics",
+    .summary = "Prometheus metrics",
+    .description =
+        "brisk_http_requests_total{method,route,status}, "
+        "brisk_http_request_duration_seconds (histogram by route), "
+        "brisk_http_connections_open, brisk_db_commits_total and "
+        "brisk_db_commit_batch_size (histogram). Never rate limited.",
+    .tag = "operations",
+    .responses = kMetricsResponses,
+    .public_route = true,
+};
+
 void Metrics::handle(http::Exchange& ex) {
   auto* st = static_cast<const MetricsRoutes::State*>(state_);
   (void)owner_;
   if (!st->server) {
-    ex.respond(503).no_body();
+    http::ResponseBuilder rb = ex.respond(503);
+    http::write_problem(rb, "metrics are not available yet");
     return;
   }
   http::ResponseBuilder rb = ex.respond(200);
@@ -159,7 +182,7 @@ void MetricsRoutes::attach(const http::Server& server) {
 
 void MetricsRoutes::register_on(http::Router& r) {
   handlers_.push_back(std::make_unique<Metrics>(this, state_.get()));
-  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), nullptr, false});
+  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), &kMetricsOp, false});
 }
 
 }  // namespace brisk::ops

@@ -7,6 +7,7 @@
 #include "api/problem.hpp"
 #include "tasks/etag.hpp"
 #include "tasks/list_query.hpp"
+#include "tasks/operations.hpp"
 #include "tasks/task.hpp"
 #include "util/text.hpp"
 
@@ -274,16 +275,17 @@ TaskRoutes::TaskRoutes(Context ctx) : ctx_(std::move(ctx)) {}
 TaskRoutes::~TaskRoutes() = default;
 
 void TaskRoutes::register_on(http::Router& r) {
-  auto add = [&](http::Method m, std::string_view pattern, std::unique_ptr<http::Handler> h) {
-    r.add({m, pattern, h.get()});
+  auto add = [&](http::Method m, std::string_view pattern, const api::Operation& doc,
+                 std::unique_ptr<http::Handler> h) {
+    r.add({m, pattern, h.get(), &doc});
     handlers_.push_back(std::move(h));
   };
-  add(http::Method::kGet, "/tasks", std::make_unique<ListTasks>(ctx_));
-  add(http::Method::kPost, "/tasks", std::make_unique<CreateTask>(ctx_));
-  add(http::Method::kGet, "/tasks/{id}", std::make_unique<GetTask>(ctx_));
-  add(http::Method::kPut, "/tasks/{id}", std::make_unique<UpdateTask>(ctx_, false));
-  add(http::Method::kPatch, "/tasks/{id}", std::make_unique<UpdateTask>(ctx_, true));
-  add(http::Method::kDelete, "/tasks/{id}", std::make_unique<DeleteTask>(ctx_));
+  add(http::Method::kGet, "/tasks", kListTasksOp, std::make_unique<ListTasks>(ctx_));
+  add(http::Method::kPost, "/tasks", kCreateTaskOp, std::make_unique<CreateTask>(ctx_));
+  add(http::Method::kGet, "/tasks/{id}", kGetTaskOp, std::make_unique<GetTask>(ctx_));
+  add(http::Method::kPut, "/tasks/{id}", kUpdateTaskOp, std::make_unique<UpdateTask>(ctx_, false));
+  add(http::Method::kPatch, "/tasks/{id}", kPatchTaskOp, std::make_unique<UpdateTask>(ctx_, true));
+  add(http::Method::kDelete, "/tasks/{id}", kDeleteTaskOp, std::make_unique<DeleteTask>(ctx_));
 }
 
 }  // namespace brisk::tasks

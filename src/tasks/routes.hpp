@@ -1,5 +1,6 @@
-// The task resource's route table: one entry per operation, read by both the
-// router and (later) the OpenAPI generator.
+// The task resource's route table: one entry per operation, with its
+// handler and its OpenAPI description (operations.hpp), read by both the
+// router and the OpenAPI generator.
 #pragma once
 #include <memory>
 #include <vector>

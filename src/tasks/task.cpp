@@ -26,7 +26,7 @@ const Field<Task> kFields[] = {
      .max = 5, .description = "1 (lowest) to 5.", .example = "1", .default_json = "1"},
     {.name = "due_at", .type = FieldType::kDateTime, .nullable_time = &Task::due_at,
      .description = "RFC 3339 date-time (any offset; returned as UTC) or null.",
-     .example = "null", .default_json = "null"},
+     .example = R"("2026-12-01T16:00:00.000Z")", .default_json = "null"},
     {.name = "tags", .type = FieldType::kStringList, .list = &Task::tags, .min = 0, .max = 20,
      .item_min = 1, .item_max = 50, .unique = true,
      .description = "0..20 distinct strings of 1..50 code points; order kept.",
@@ -44,7 +44,11 @@ const Field<Task> kFields[] = {
 };
 }  // namespace
 
-const api::Model<Task> kTaskModel{"Task", kFields};
+const api::Model<Task> kTaskModel{
+    "Task", kFields,
+    "A task. Strings are counted in Unicode code points; integers are JSON integers written "
+    "without a fraction or exponent (`2`, not `2.0`); timestamps are RFC 3339 (second 60 is "
+    "not accepted) and are returned in UTC with milliseconds."};
 
 std::string serialize(const Task& t) {
   std::string out;

@@ -26,6 +26,8 @@ class JsonWriter : public rapidjson::Writer<StringSink> {
     return rapidjson::Writer<StringSink>::String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
   }
   using rapidjson::Writer<StringSink>::Int64;
+  using rapidjson::Writer<StringSink>::Uint64;
+  using rapidjson::Writer<StringSink>::Double;
   using rapidjson::Writer<StringSink>::Null;
   using rapidjson::Writer<StringSink>::StartObject;
   using rapidjson::Writer<StringSink>::EndObject;

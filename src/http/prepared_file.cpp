@@ -1,0 +1,127 @@
+#include "http/prepared_file.hpp"
+
+#include <cstdio>
+
+#include "util/gzip.hpp"
+#include "util/text.hpp"
+
+namespace brisk::http {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls fn(item) for each comma-separated, trimmed, non-empty item.
+template <class Fn>
+void for_each_item(std::string_view list, Fn fn) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (!item.empty()) fn(item);
+  }
+}
+
+// q > 0 for a coding's parameters ("q=0" or "q=0.000" refuse it).
+bool q_positive(std::string_view params) {
+  bool positive = true;
+  while (!params.empty()) {
+    auto semi = params.find(';');
+    std::string_view p = trim(params.substr(0, semi));
+    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+    if (p.size() < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=') continue;
+    std::string_view v = trim(p.substr(2));
+    positive = false;
+    for (char c : v) positive = positive || (c >= '1' && c <= '9');
+  }
+  return positive;
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  int gzip = -1, any = -1;  // -1: not listed, 0: refused, 1: accepted
+  for_each_item(accept_encoding, [&](std::string_view item) {
+    auto semi = item.find(';');
+    std::string_view coding = trim(item.substr(0, semi));
+    bool ok = semi == std::string_view::npos || q_positive(item.substr(semi + 1));
+    if (util::iequals(coding, "gzip") || util::iequals(coding, "x-gzip")) {
+      gzip = ok;
+    } else if (coding == "*") {
+      any = ok;
+    }
+  });
+  return gzip == 1 || (gzip == -1 && any == 1);
+}
+
+bool etag_listed(std::string_view if_none_match, std::string_view etag) {
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  bool hit = false;
+  for_each_item(if_none_match, [&](std::string_view item) {
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    hit = hit || item == "*" || item == etag;
+  });
+  return hit;
+}
+
+PreparedFile::PreparedFile(FileHeaders h, std::string identity, bool compress) : headers_(h) {
+  if (compress) {
+    std::string gz = util::gzip(identity);
+    if (gz.size() < identity.size()) gzip_owned_ = std::move(gz);
+  }
+  gzip_ = gzip_owned_;
+  char hex[24];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(identity)));
+  set_etags(hex);
+  identity_ = std::move(identity);
+  std::call_once(inflate_once_, [] {});  // identity_ is ready
+}
+
+PreparedFile::PreparedFile(FileHeaders h, std::string_view static_gzip, std::string_view hash)
+    : headers_(h), gzip_(static_gzip) {
+  set_etags(hash);
+}
+
+void PreparedFile::set_etags(std::string_view hex) {
+  etag_ = "\"" + std::string(hex) + "\"";
+  gzip_etag_ = "\"" + std::string(hex) + "-gzip\"";
+}
+
+std::string_view PreparedFile::identity() const {
+  std::call_once(inflate_once_, [this] { identity_ = util::gunzip(gzip_); });
+  return identity_;
+}
+
+void PreparedFile::serve(Exchange& ex) const {
+  const Request& req = ex.request();
+  const bool gz = !gzip_.empty() && accepts_gzip(req.accept_encoding);
+  std::string_view etag = gz ? std::string_view(gzip_etag_) : std::string_view(etag_);
+  auto common = [&](ResponseBuilder& rb) {
+    rb.header("ETag", etag).header("Cache-Control", headers_.cache_control);
+    if (!gzip_.empty()) rb.header("Vary", "Accept-Encoding");
+    rb.header("X-Content-Type-Options", "nosniff");
+    if (!headers_.csp.empty()) rb.header("Content-Security-Policy", headers_.csp);
+  };
+  if (!req.if_none_match.empty() && etag_listed(req.if_none_match, etag)) {
+    ResponseBuilder rb = ex.respond(304);
+    common(rb);
+    rb.no_body();
+    return;
+  }
+  ResponseBuilder rb = ex.respond(200);
+  common(rb);
+  if (gz) rb.header("Content-Encoding", "gzip");
+  rb.body(headers_.content_type, gz ? gzip_ : identity());
+}
+
+}  // namespace brisk::http

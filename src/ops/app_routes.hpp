@@ -1,0 +1,59 @@
+// Every route table of brisk on one router. `brisk serve`, `brisk openapi`
+// and the tests all build the table here, so the OpenAPI document always
+// describes exactly the routes that are served.
+#pragma once
+#include <string>
+
+#include "api/openapi.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/routes.hpp"
+#include "auth/throttle.hpp"
+#include "auth/token.hpp"
+#include "http/router.hpp"
+#include "ops/docs.hpp"
+#include "ops/health.hpp"
+#include "ops/metrics.hpp"
+#include "store/store.hpp"
+#include "tasks/routes.hpp"
+#include "util/work_pool.hpp"
+
+namespace brisk::ops {
+
+struct AppOptions {
+  bool auth_required = true;
+  unsigned hash_threads = 1;  // Argon2id work pool
+};
+
+class AppRoutes {
+ public:
+  AppRoutes(store::Store& s, AppOptions opts);
+  const http::Router& router() const { return router_; }
+  HealthRoutes& health() { return health_; }
+  MetricsRoutes& metrics() { return metrics_; }
+  // Generates the document served at /openapi.json (with `servers`).
+  // Throws std::logic_error if a route's description is inconsistent.
+  void prepare_document();
+
+ private:
+  // Declaration order is construction order: the auth pieces before the
+  // routes that use them.
+  auth::TokenCodec tokens_;
+  auth::Authenticator authenticator_;
+  auth::LoginThrottle throttle_;
+  util::WorkPool hashing_;
+  http::Router router_;
+  tasks::TaskRoutes tasks_;
+  auth::AuthRoutes auth_;
+  HealthRoutes health_;
+  MetricsRoutes metrics_;
+  DocsRoutes docs_;
+};
+
+// Title, version, description, tags and security schemes; no servers.
+api::DocumentInfo document_info();
+
+// The document `brisk openapi` prints: the served one with another
+// `servers` (the default listen address instead of the serving origin).
+std::string openapi_document();
+
+}  // namespace brisk::ops

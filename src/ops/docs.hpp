@@ -1,0 +1,32 @@
+// GET /openapi.json (the document, generated once by set_document) and
+// GET /docs, /docs/{asset} (Swagger UI, embedded in the binary).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/prepared_file.hpp"
+#include "http/router.hpp"
+
+namespace brisk::ops {
+
+class DocsRoutes {
+ public:
+  DocsRoutes();
+  ~DocsRoutes();
+  void register_on(http::Router& r);
+  // The document served at /openapi.json; call once, before serving.
+  void set_document(std::string json);
+
+ private:
+  struct Asset {
+    std::string_view name;
+    std::unique_ptr<http::PreparedFile> file;
+  };
+  std::unique_ptr<http::PreparedFile> document_;
+  std::unique_ptr<http::PreparedFile> page_;  // null when the UI is not embedded
+  std::vector<Asset> assets_;
+  std::vector<std::unique_ptr<http::Handler>> handlers_;
+};
+
+}  // namespace brisk::ops

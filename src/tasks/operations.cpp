@@ -1,0 +1,293 @@
+#include "tasks/operations.hpp"
+
+#include "api/schema.hpp"
+#include "tasks/list_query.hpp"
+#include "tasks/task.hpp"
+
+namespace brisk::tasks {
+
+using api::HeaderDoc;
+using api::ParamDoc;
+using api::ParamIn;
+using api::ResponseDoc;
+using api::SchemaVariant;
+
+const api::SchemaDoc kTaskSchema{"Task",
+                                 &api::model_schema<Task, kTaskModel, SchemaVariant::kRead>};
+const api::SchemaDoc kTaskCreateSchema{
+    "TaskCreate", &api::model_schema<Task, kTaskModel, SchemaVariant::kCreate>};
+const api::SchemaDoc kTaskUpdateSchema{
+    "TaskUpdate", &api::model_schema<Task, kTaskModel, SchemaVariant::kUpdate>};
+
+namespace {
+
+void write_task_list_schema(util::JsonWriter& w) {
+  api::detail::write_json_text(w, R"({
+    "type": "object", "required": ["tasks", "count", "next_cursor"],
+    "properties": {
+      "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+      "count": {"type": "integer", "minimum": 0, "maximum": 1000,
+                "description": "Tasks in this page."},
+      "next_cursor": {"type": ["string", "null"],
+                      "description": "Pass as `cursor` (with the same other parameters) for the next page; null exactly when there are no more tasks."}}})");
+}
+
+const api::SchemaDoc* const kTaskListUses[] = {&kTaskSchema};
+const api::SchemaDoc kTaskListSchema{"TaskList", &write_task_list_schema, kTaskListUses};
+
+constexpr std::string_view kTag = "tasks";
+
+constexpr std::string_view kTaskExample =
+    R"({"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", "title": "Write the report",
+        "description": "", "status": "pending", "priority": 1, "due_at": null,
+        "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
+        "updated_at": "2026-11-22T09:30:00.123Z", "version": 1})";
+constexpr std::string_view kUpdatedExample =
+    R"({"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", "title": "Write the report",
+        "description": "", "status": "done", "priority": 1, "due_at": null,
+        "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
+        "updated_at": "2026-11-22T10:02:41.517Z", "version": 2})";
+
+// ---- parameters ------------------------------------------------------------
+// Header parameters carry schema examples but no parameter example: Swagger
+// UI would prefill "Try it out" with it, and a fixed Idempotency-Key or
+// If-Match makes the second try a replay or a 412.
+
+constexpr ParamDoc kIdParam{
+    .name = "id",
+    .in = ParamIn::kPath,
+    .required = true,
+    .description =
+        "The task's id. An id that is not a UUID, or that names no task of yours, "
+        "gets 404.",
+    .schema_json = R"({"type": "string", "format": "uuid"})",
+    .example = R"("01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e")"};
+
+constexpr ParamDoc kIfMatch{
+    .name = "If-Match",
+    .in = ParamIn::kHeader,
+    .description =
+        "`\"<version>\"` (the ETag of an earlier answer), a comma-separated list of "
+        "them, or `*`: the request takes effect only if the task's current ETag is "
+        "listed (strong comparison); otherwise 412 and nothing changes.",
+    .schema_json = R"({"type": "string", "examples": ["\"1\""]})"};
+
+constexpr ParamDoc kIfNoneMatch{
+    .name = "If-None-Match",
+    .in = ParamIn::kHeader,
+    .description =
+        "ETags from earlier answers, or `*`: 304 with no body if the task's current "
+        "ETag is listed (weak comparison).",
+    .schema_json = R"({"type": "string", "examples": ["\"1\""]})"};
+
+constexpr ParamDoc kIdempotencyKey{
+    .name = "Idempotency-Key",
+    .in = ParamIn::kHeader,
+    .description =
+        "1..255 visible ASCII characters. A retry with the same key and the same body "
+        "within 24 hours returns the first 201 again (with `Idempotent-Replayed: "
+        "true`) and creates nothing; the same key with another body is a 422; while "
+        "the first request is in progress, 409. Only a 201 is remembered.",
+    .schema_json =
+        R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$",
+            "examples": ["7d1e0c1a-retry-safe"]})"};
+
+constexpr ParamDoc kIdParams[] = {kIdParam};
+constexpr ParamDoc kGetParams[] = {kIdParam, kIfNoneMatch};
+constexpr ParamDoc kConditionalParams[] = {kIdParam, kIfMatch};
+constexpr ParamDoc kCreateParams[] = {kIdempotencyKey};
+
+// ---- response headers ------------------------------------------------------
+
+const HeaderDoc kETag{"ETag", "The task's version as a strong ETag: `\"<version>\"`.",
+                      R"({"type": "string", "pattern": "^\"[0-9]+\"$", "examples": ["\"1\""]})"};
+const HeaderDoc kLocation{
+    "Location", "The new task's URL path: `/tasks/{id}`.",
+    R"({"type": "string", "examples": ["/tasks/01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e"]})"};
+const HeaderDoc kReplayed{"Idempotent-Replayed",
+                          "`true` when this is the stored answer to an earlier request with the "
+                          "same Idempotency-Key; absent otherwise.",
+                          R"({"type": "string", "enum": ["true"]})"};
+
+const HeaderDoc* const kETagHeaders[] = {&kETag};
+const HeaderDoc* const kCreatedHeaders[] = {&kLocation, &kETag, &kReplayed};
+
+// ---- responses -------------------------------------------------------------
+
+constexpr std::string_view kBadJson =
+    "The body is not well-formed JSON, not valid UTF-8, nested deeper than 64 levels, or not a "
+    "JSON object.";
+constexpr ResponseDoc kNotFound =
+    api::problem(404, "No task of yours has this id (or the id is not a UUID).",
+                 "task 01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e not found");
+constexpr ResponseDoc kInternal =
+    api::problem(500, "The database failed; nothing was changed.",
+                 "the change could not be stored; nothing was written");
+constexpr ResponseDoc kPreconditionFailed =
+    api::problem(412, "If-Match does not list the task's current ETag; nothing changed.",
+                 "If-Match does not match the task's current ETag; nothing changed");
+
+constexpr std::string_view kBodyErrors =
+    R"([{"loc": ["body", "title"], "msg": "String should have at least 1 character",
+         "type": "string_too_short"},
+        {"loc": ["body", "priority"], "msg": "Input should be less than or equal to 5",
+         "type": "less_than_equal"}])";
+
+constexpr ResponseDoc kListResponses[] = {
+    {.status = 200,
+     .description = "A page of tasks, newest first.",
+     .schema = &kTaskListSchema,
+     .example = R"({"tasks": [{"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e",
+        "title": "Write the report", "description": "", "status": "pending", "priority": 1,
+        "due_at": null, "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
+        "updated_at": "2026-11-22T09:30:00.123Z", "version": 1}],
+        "count": 1, "next_cursor": null})"},
+    api::invalid(
+        "An unknown parameter, a bad value, a repeated single-value parameter, or a "
+        "cursor that is invalid or does not fit the query.",
+        R"([{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 1000",
+                      "type": "less_than_equal"}])"),
+    api::problem(500, "The tasks could not be read.", "the tasks could not be read"),
+};
+
+constexpr ResponseDoc kCreateResponses[] = {
+    {.status = 201,
+     .description = "Created (or, with a reused Idempotency-Key, the first answer "
+                    "replayed).",
+     .schema = &kTaskSchema,
+     .example = kTaskExample,
+     .headers = kCreatedHeaders},
+    api::problem(400, kBadJson, "the request body must be a JSON object"),
+    api::problem(409, "A request with this Idempotency-Key is still being processed.",
+                 "a request with this Idempotency-Key is still being processed"),
+    api::problem(415, "Content-Type is missing or is not application/json.",
+                 "Content-Type must be application/json"),
+    api::invalid("The body breaks the TaskCreate schema (every problem is listed), or the "
+                 "Idempotency-Key is malformed or was used with another body "
+                 "(loc [\"header\", \"idempotency-key\"]).",
+                 kBodyErrors),
+    kInternal,
+};
+
+constexpr ResponseDoc kGetResponses[] = {
+    {.status = 200,
+     .description = "The task.",
+     .schema = &kTaskSchema,
+     .example = kTaskExample,
+     .headers = kETagHeaders},
+    {.status = 304,
+     .description = "If-None-Match lists the current ETag: no body.",
+     .headers = kETagHeaders},
+    kNotFound,
+    api::problem(500, "The task could not be read.", "the task could not be read"),
+};
+
+constexpr ResponseDoc kUpdateResponses[] = {
+    {.status = 200,
+     .description = "The updated task (version + 1, even if no value changed).",
+     .schema = &kTaskSchema,
+     .example = kUpdatedExample,
+     .headers = kETagHeaders},
+    api::problem(400, kBadJson, "the request body must be a JSON object"),
+    kNotFound,
+    kPreconditionFailed,
+    api::problem(415, "Content-Type is not a JSON media type this operation accepts.",
+                 "Content-Type must be application/json"),
+    api::invalid(
+        "The body breaks the TaskUpdate schema (every problem is listed), or has no "
+        "field (loc [\"body\"], type no_fields).",
+        R"([{"loc": ["body", "status"], "msg": "Input should be 'pending', 'in_progress' or 'done'",
+                      "type": "enum"}])"),
+    kInternal,
+};
+
+constexpr ResponseDoc kDeleteResponses[] = {
+    {.status = 204, .description = "Deleted. A second DELETE of the same id is a 404."},
+    kNotFound,
+    kPreconditionFailed,
+    kInternal,
+};
+
+constexpr std::string_view kJsonTypes[] = {"application/json"};
+constexpr std::string_view kPatchTypes[] = {"application/merge-patch+json", "application/json"};
+
+}  // namespace
+
+const api::Operation kListTasksOp{
+    .operation_id = "listTasks",
+    .summary = "List tasks",
+    .description =
+        "A page of your tasks in the order `-created_at` (ties by id), filtered by "
+        "the parameters. Follow `next_cursor` for the next page.",
+    .tag = kTag,
+    .query = &list_params,
+    .responses = kListResponses,
+};
+
+const api::Operation kCreateTaskOp{
+    .operation_id = "createTask",
+    .summary = "Create a task",
+    .description =
+        "Creates a task from the writable fields; `title` is required and the others "
+        "take their defaults. The answer is durable: it is on stable storage before "
+        "the 201 is sent.",
+    .tag = kTag,
+    .params = kCreateParams,
+    .request = &kTaskCreateSchema,
+    .request_media_types = kJsonTypes,
+    .request_example = R"({"title": "Write the report", "priority": 3, "tags": ["work"]})",
+    .responses = kCreateResponses,
+};
+
+const api::Operation kGetTaskOp{
+    .operation_id = "getTask",
+    .summary = "Get a task",
+    .description = "The task with its version as ETag. HEAD is also served.",
+    .tag = kTag,
+    .params = kGetParams,
+    .responses = kGetResponses,
+};
+
+const api::Operation kUpdateTaskOp{
+    .operation_id = "updateTask",
+    .summary = "Update a task (PUT)",
+    .description =
+        "Updates only the fields present in the body and keeps the others (what "
+        "clients of the classic task service send: `{\"status\": \"done\"}`). "
+        "`null` clears `due_at`. Read-only fields (`id`, `created_at`, `updated_at`, "
+        "`version`) and unknown fields are a 422. With `If-Match`, nothing changes "
+        "unless the task's current ETag is listed (412).",
+    .tag = kTag,
+    .params = kConditionalParams,
+    .request = &kTaskUpdateSchema,
+    .request_media_types = kJsonTypes,
+    .request_example = R"({"status": "done"})",
+    .responses = kUpdateResponses,
+};
+
+const api::Operation kPatchTaskOp{
+    .operation_id = "patchTask",
+    .summary = "Update a task (JSON Merge Patch)",
+    .description =
+        "JSON Merge Patch (RFC 7396) of the writable fields: only the fields present "
+        "change, `null` clears `due_at`. Read-only fields (`id`, `created_at`, "
+        "`updated_at`, `version`) and unknown fields are a 422. With `If-Match`, "
+        "nothing changes unless the task's current ETag is listed (412).",
+    .tag = kTag,
+    .params = kConditionalParams,
+    .request = &kTaskUpdateSchema,
+    .request_media_types = kPatchTypes,
+    .request_example = R"({"status": "in_progress", "due_at": "2026-12-01T17:00:00+01:00"})",
+    .responses = kUpdateResponses,
+};
+
+const api::Operation kDeleteTaskOp{
+    .operation_id = "deleteTask",
+    .summary = "Delete a task",
+    .description = "Deletes the task, durably. With `If-Match`, only if its version is listed.",
+    .tag = kTag,
+    .params = kConditionalParams,
+    .responses = kDeleteResponses,
+};
+
+}  // namespace brisk::tasks

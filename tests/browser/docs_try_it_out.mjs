@@ -1,0 +1,125 @@
+// Browser test of /docs: Swagger UI in Debian's chromium (driven by
+// playwright-core) loads brisk's document, and "Try it out" on POST /tasks
+// creates a task (201) on the running server. Also checks that the page
+// loaded nothing from another host and broke no Content-Security-Policy
+// rule. Saves a screenshot of the answered operation to argv[2].
+//
+//   BRISK_BIN=build/release/brisk node tests/browser/docs_try_it_out.mjs out.png
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const bin = process.env.BRISK_BIN && resolve(process.env.BRISK_BIN);
+const shot = process.argv[2];
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+if (!bin || !shot) {
+  console.error("usage: BRISK_BIN=... node docs_try_it_out.mjs SCREENSHOT.png");
+  process.exit(2);
+}
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// Starts brisk on a free port; resolves with its base URL.
+function startBrisk(dir) {
+  const proc = spawn(
+    bin,
+    ["serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--auth", "off", "--threads", "1"],
+    { cwd: dir, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("brisk did not start within 10 s")), 10000);
+    createInterface({ input: proc.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      const m = /^brisk listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      m ? resolve(m[1]) : reject(new Error(`unexpected first line: ${line}`));
+    });
+    proc.once("exit", (code) => reject(new Error(`brisk exited early (${code})`)));
+    proc.once("error", (e) => reject(new Error(`cannot run ${bin}: ${e.message}`)));
+  });
+  return { proc, url };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "brisk-docs-"));
+const { proc, url: urlPromise } = startBrisk(dir);
+let context;
+let failed = false;
+try {
+  const base = await urlPromise;
+  context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+    viewport: { width: 1100, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30000);
+  const requested = [];
+  const problems = [];
+  page.on("request", (r) => requested.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+
+  const doc = await page.goto(`${base}/docs`);
+  if (doc.status() !== 200) fail(`/docs answered ${doc.status()}`);
+  // Swagger UI renders one block per operation: #operations-<tag>-<operationId>.
+  const op = page.locator("#operations-tasks-createTask");
+  await op.waitFor();
+  // Swagger UI lists problems with the document (structure, dialect) here.
+  if (await page.locator(".errors-wrapper").count()) {
+    fail(`Swagger UI reports problems: ${await page.locator(".errors-wrapper").innerText()}`);
+  }
+  await op.locator(".opblock-summary").first().click();
+  await op.locator("button.try-out__btn").click();
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/tasks` && r.request().method() === "POST"),
+    op.locator("button.execute").click(),
+  ]);
+  if (answer.status() !== 201) fail(`POST /tasks from Swagger UI answered ${answer.status()}`);
+  const shown = op.locator(".live-responses-table tbody .response-col_status").first();
+  await shown.waitFor();
+  const code = (await shown.innerText()).trim();
+  if (code !== "201") fail(`Swagger UI shows status ${code}, expected 201`);
+
+  // The task really exists, with the example body's title.
+  const created = await answer.json();
+  const got = await (await fetch(`${base}/tasks/${created.id}`)).json();
+  if (got.title !== "Write the report") fail(`created task has title ${JSON.stringify(got.title)}`);
+
+  const foreign = requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith("data:"));
+  if (foreign.length) fail(`the page contacted other hosts: ${foreign.join(", ")}`);
+  if (problems.length) fail(problems.join("\n"));
+
+  // The picture for the README: the operation's summary, the request body
+  // sent and the server's 201 answer.
+  // (Bounding boxes are in viewport coordinates; the clip is in page ones.)
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const top = await op.locator(".opblock-summary").first().boundingBox();
+  const live = await op.locator(".live-responses-table").first().boundingBox();
+  await page.screenshot({
+    path: shot,
+    fullPage: true,
+    clip: { x: top.x, y: top.y + scrollY, width: top.width, height: live.y + live.height - top.y },
+  });
+  console.log(`ok: Swagger UI executed POST /tasks -> 201 (${requested.length} requests, all to ${base}); screenshot ${shot}`);
+} catch (e) {
+  failed = true;
+  console.error(`FAILED: ${e.message}`);
+} finally {
+  if (context) await context.close().catch(() => {});
+  proc.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

@@ -3,6 +3,8 @@
 // creates a task (201) on the running server. Also checks that the page
 // loaded nothing from another host and broke no Content-Security-Policy
 // rule. Saves a screenshot of the answered operation to argv[2].
+// Then, against a second brisk with accounts required, the Authorize button's
+// OAuth2 password flow logs in and "Try it out" on GET /auth/me answers 200.
 //
 //   BRISK_BIN=build/release/brisk node tests/browser/docs_try_it_out.mjs out.png
 import { spawn } from "node:child_process";
@@ -25,10 +27,10 @@ function fail(msg) {
 }
 
 // Starts brisk on a free port; resolves with its base URL.
-function startBrisk(dir) {
+function startBrisk(dir, auth = "off") {
   const proc = spawn(
     bin,
-    ["serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--auth", "off", "--threads", "1"],
+    ["serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--auth", auth, "--threads", "1"],
     { cwd: dir, stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = new Promise((resolve, reject) => {
@@ -44,8 +46,49 @@ function startBrisk(dir) {
   return { proc, url };
 }
 
+// With accounts required: register, then log in through the Authorize
+// dialog (OAuth2 password flow to /auth/token) and call GET /auth/me.
+async function authorizeFlow(page, base) {
+  const user = { username: "docs.user", password: "correct horse battery" };
+  const reg = await fetch(`${base}/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(user),
+  });
+  if (reg.status !== 201) fail(`register answered ${reg.status}`);
+  const doc = await page.goto(`${base}/docs`);
+  if (doc.status() !== 200) fail(`/docs answered ${doc.status()}`);
+  const me = page.locator("#operations-accounts-getMe");
+  await me.waitFor();
+  await page.locator(".auth-wrapper .btn.authorize").click();
+  const dialog = page.locator(".modal-ux");
+  await dialog.waitFor();
+  // One block per security scheme; the password flow's is oauth2Password.
+  const oauth = dialog.locator(".auth-container").filter({ hasText: "oauth2Password" });
+  await oauth.locator("#oauth_username").fill(user.username);
+  await oauth.locator("#oauth_password").fill(user.password);
+  const [login] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/auth/token`),
+    oauth.locator(".auth-btn-wrapper .btn.modal-btn.auth.authorize").click(),
+  ]);
+  if (login.status() !== 200) fail(`the Authorize dialog's login answered ${login.status()}`);
+  await dialog.locator(".close-modal").click();
+  await me.locator(".opblock-summary").first().click();
+  await me.locator("button.try-out__btn").click();
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${base}/auth/me`),
+    me.locator("button.execute").click(),
+  ]);
+  if (answer.status() !== 200) fail(`GET /auth/me after Authorize answered ${answer.status()}`);
+  const body = await answer.json();
+  if (body.username !== user.username) fail(`GET /auth/me named ${JSON.stringify(body.username)}`);
+  const sent = answer.request().headers()["authorization"] ?? "";
+  if (!sent.startsWith("Bearer ")) fail(`GET /auth/me was sent without a bearer token: ${sent}`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "brisk-docs-"));
 const { proc, url: urlPromise } = startBrisk(dir);
+const { proc: authProc, url: authUrlPromise } = startBrisk(dir, "required");
 let context;
 let failed = false;
 try {
@@ -114,12 +157,20 @@ try {
     clip: { x: top.x, y: top.y + scrollY, width: top.width, height: live.y + live.height - top.y },
   });
   console.log(`ok: Swagger UI executed POST /tasks -> 201 (${requested.length} requests, all to ${base}); screenshot ${shot}`);
+
+  await authorizeFlow(page, await authUrlPromise);
+  if (problems.length) fail(problems.join("\n"));
+  console.log("ok: Authorize (OAuth2 password flow) then GET /auth/me -> 200 with the bearer token");
 } catch (e) {
   failed = true;
   console.error(`FAILED: ${e.message}`);
+  if (process.env.BRISK_DEBUG_SHOT && context) {
+    await context.pages()[0]?.screenshot({ path: process.env.BRISK_DEBUG_SHOT, fullPage: false });
+  }
 } finally {
   if (context) await context.close().catch(() => {});
   proc.kill("SIGTERM");
+  authProc.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
   g++ cmake ninja-build make pkg-config
   libboost-dev libsimdjson-dev rapidjson-dev libsqlite3-dev libpq-dev
-  libspdlog-dev libcli11-dev libsodium-dev libjwt-dev zlib1g-dev libgtest-dev
+  libspdlog-dev libcli11-dev libsodium-dev zlib1g-dev libgtest-dev
   python3 python3-pytest python3-httpx python3-jsonschema
   chromium
 )

@@ -1,13 +1,10 @@
 #include "auth/token.hpp"
 
-#include <jwt.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <memory>
+#include <sodium.h>
 
 #include <simdjson.h>
 
+#include "util/json_writer.hpp"
 #include "util/text.hpp"
 
 namespace brisk::auth {
@@ -16,10 +13,18 @@ namespace {
 constexpr std::size_t kMaxTokenBytes = 4096;
 constexpr std::int64_t kClockSkewSeconds = 60;
 
-struct JwtFree {
-  void operator()(jwt_t* j) const { jwt_free(j); }
-};
-using JwtPtr = std::unique_ptr<jwt_t, JwtFree>;
+// base64url of {"alg":"HS256","typ":"JWT"}: every token brisk issues has it.
+constexpr std::string_view kHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+// HMAC-SHA256 of `signing_input` (header.payload) with `key`.
+void sign(std::string_view key, std::string_view signing_input,
+          unsigned char mac[crypto_auth_hmacsha256_BYTES]) {
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                signing_input.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+}
 
 bool base64url_json(std::string_view part, simdjson::dom::parser& parser,
                     simdjson::dom::object& obj, std::string& buf) {
@@ -48,21 +53,24 @@ std::string_view describe(TokenError e) {
 }
 
 std::string TokenCodec::issue(std::string_view subject, std::int64_t now) const {
-  jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) return {};
-  JwtPtr jwt(raw);
-  std::string sub(subject);
-  if (jwt_add_grant(raw, "sub", sub.c_str()) || jwt_add_grant_int(raw, "iat", now) ||
-      jwt_add_grant_int(raw, "exp", now + kTokenLifetimeSeconds) ||
-      jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key_.data()),
-                  static_cast<int>(key_.size()))) {
-    return {};
-  }
-  char* encoded = jwt_encode_str(raw);
-  if (!encoded) return {};
-  std::string out(encoded);
-  std::free(encoded);
-  return out;
+  std::string claims;
+  util::JsonWriter w(claims);
+  w.StartObject();
+  w.Key("sub");
+  w.String(subject);
+  w.Key("iat");
+  w.Int64(now);
+  w.Key("exp");
+  w.Int64(now + kTokenLifetimeSeconds);
+  w.EndObject();
+  std::string token(kHeader);
+  token += '.';
+  token += util::base64url_encode(claims);
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  sign(key_, token, mac);
+  token += '.';
+  token += util::base64url_encode(std::string_view(reinterpret_cast<char*>(mac), sizeof mac));
+  return token;
 }
 
 VerifiedToken TokenCodec::verify(std::string_view token, std::int64_t now) const {
@@ -74,8 +82,8 @@ VerifiedToken TokenCodec::verify(std::string_view token, std::int64_t now) const
   std::string_view header = token.substr(0, d1);
   std::string_view payload = token.substr(d1 + 1, d2 - d1 - 1);
 
-  // The header decides nothing but must say HS256: checked before libjwt
-  // sees the token, so "none" and other algorithms never reach it.
+  // The header decides nothing but must say HS256: checked before any
+  // signature work, so "none" and other algorithms are refused as such.
   thread_local simdjson::dom::parser parser;
   std::string buf;
   simdjson::dom::object obj;
@@ -88,22 +96,16 @@ VerifiedToken TokenCodec::verify(std::string_view token, std::int64_t now) const
   }
   if (!base64url_json(payload, parser, obj, buf)) return v;
 
-  std::string copy(token);
-  jwt_t* raw = nullptr;
-  int rc = jwt_decode(&raw, copy.c_str(), reinterpret_cast<const unsigned char*>(key_.data()),
-                      static_cast<int>(key_.size()));
-  JwtPtr jwt(raw);
-  if (rc != 0 || !raw) {
+  // The signature: HMAC-SHA256 over "header.payload", compared in constant time.
+  std::string sig;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  sign(key_, token.substr(0, d2), mac);
+  if (!util::base64url_decode(token.substr(d2 + 1), sig) || sig.size() != sizeof mac ||
+      sodium_memcmp(mac, sig.data(), sizeof mac) != 0) {
     v.error = TokenError::kSignature;
     return v;
   }
-  if (jwt_get_alg(raw) != JWT_ALG_HS256) {
-    v.error = TokenError::kAlgorithm;
-    return v;
-  }
-  // Claims are read from the payload brisk parsed above (obj and buf are
-  // untouched since): libjwt 1.10's integer getter cannot tell a missing or
-  // mistyped claim from 0.
+  // Claims from the payload parsed above (obj and buf are untouched since).
   std::int64_t exp = 0, iat = 0, nbf = 0;
   std::string_view sub;
   if (obj["exp"].get_int64().get(exp) || obj["iat"].get_int64().get(iat) ||

@@ -1,4 +1,5 @@
-// HS256 JWT access tokens (libjwt). Claims: sub (the user's UUID), iat, exp.
+// HS256 JWT access tokens (RFC 7519; HMAC-SHA256 from libsodium). Claims:
+// sub (the user's UUID), iat, exp.
 // Verification refuses every algorithm but HS256 (alg "none" included)
 // before any signature work, and says which check failed.
 #pragma once

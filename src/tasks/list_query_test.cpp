@@ -127,9 +127,9 @@ TEST(ListRequest, ValidCursorSetsThePosition) {
   Parsed p = parse("status=done&limit=5&cursor=" + c, 7);
   ASSERT_TRUE(p.ok) << dump(p.errs);
   EXPECT_TRUE(p.req.query.has_after);
-  EXPECT_EQ(p.req.query.after_created, 1795339800123);
-  EXPECT_EQ(p.req.query.after_id.bytes[15], 0x42);
-  EXPECT_EQ(p.req.query.after_id.bytes[6], 0x70);
+  EXPECT_EQ(p.req.query.after.num, 1795339800123);
+  EXPECT_EQ(p.req.query.after.id.bytes[15], 0x42);
+  EXPECT_EQ(p.req.query.after.id.bytes[6], 0x70);
   EXPECT_EQ(p.req.query.status_mask, kDone);
   EXPECT_EQ(p.req.query.limit, 5);
 }
@@ -187,7 +187,7 @@ TEST(ListRequest, GarbageCursorIsInvalid) {
 }
 
 TEST(ListRequest, SeveralProblemsReportedTogether) {
-  Parsed p = parse("status=bogus&limit=0&sort=title&limit=5");
+  Parsed p = parse("status=bogus&limit=0&order=title&limit=5");
   EXPECT_FALSE(p.ok);
   ASSERT_EQ(p.errs.size(), 4u) << dump(p.errs);
   std::vector<std::pair<std::string, std::string>> got;
@@ -199,7 +199,7 @@ TEST(ListRequest, SeveralProblemsReportedTogether) {
   EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
                      {"limit", "duplicate_parameter"},
                      {"limit", "greater_than_equal"},
-                     {"sort", "extra_forbidden"},
+                     {"order", "extra_forbidden"},
                      {"status", "enum"},
                  }));
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/lister.hpp"
 #include "store/store.hpp"
 
 namespace brisk::store::sqlite {
@@ -15,14 +16,15 @@ class SqliteReader final : public Reader {
   SqliteReader(const std::string& path, const char* vfs);
   ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                  std::int64_t& version) override;
-  ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) override;
+  ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+                  ListPage& page) override;
   bool ping() override;
 
  private:
   Db db_;
   Stmt get_;
-  Stmt list_[4];  // [has status filter][has cursor]
   Stmt ping_;
+  Lister lister_{db_};
   std::string json_;  // the last get()'s JSON, copied out before the read ends
 };
 

@@ -1,0 +1,35 @@
+// Runs GET /tasks queries on one read connection: plans each phase
+// (list_plan.hpp), binds the query's values, and streams the stored JSON of
+// each row to the caller without copying it.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "store/list_query.hpp"
+#include "store/sqlite/db.hpp"
+#include "store/sqlite/list_plan.hpp"
+#include "store/sqlite/stmt_cache.hpp"
+#include "store/store.hpp"
+
+namespace brisk::store::sqlite {
+
+class Lister {
+ public:
+  // Statements for at most `cache` shapes stay prepared.
+  explicit Lister(Db& db, std::size_t cache = 48) : cache_(db, cache) {}
+  ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+                  ListPage& page);
+  const StmtCache& cache() const { return cache_; }
+
+ private:
+  struct Run;
+  bool bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit);
+  std::int64_t probe(const ListQuery& q, Probe p, std::size_t tag);
+  ReadStatus phase(Run& run, bool null_group);
+
+  StmtCache cache_;
+  std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)
+};
+
+}  // namespace brisk::store::sqlite

@@ -1,6 +1,9 @@
 #include "store/sqlite/list_plan.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
+#include <cstdint>
 
 namespace brisk::store::sqlite {
 
@@ -112,8 +115,7 @@ std::string list_sql(const Shape& s) {
            " AND h.created_at = t.created_at AND h.id = t.id) = ?10";
   }
   if (s.search && s.driver != Driver::kSearch) {
-    sql += " AND EXISTS (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ?12"
-           " AND tasks_fts.rowid = t.seq)";
+    sql += " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
   }
   if (s.after) {
     if (relevance) {
@@ -161,7 +163,15 @@ std::string list_sql(const Shape& s) {
   return sql;
 }
 
-std::int64_t probe_cap(Probe p) { return p == Probe::kSearch ? kSearchProbeCap : kProbeCap; }
+std::int64_t probe_cap(int limit, std::int64_t total) {
+  // A sorted match costs about twice a walked row (table lookup and sorter).
+  const double balance =
+      std::sqrt((limit + 1.0) * static_cast<double>(std::max<std::int64_t>(total, 0)) / 2.0);
+  // At most kMaxProbe: a probe of a common filter reads that many index
+  // entries on every request. Between the cap and the balance point, the
+  // hedged walk bounds the cost instead.
+  return std::clamp(static_cast<std::int64_t>(balance), std::int64_t{64}, kMaxProbe);
+}
 
 std::string probe_sql(Probe p) {
   const char* inner = "";
@@ -187,7 +197,7 @@ std::string probe_sql(Probe p) {
   return std::string("SELECT count(*) FROM (") + inner + " LIMIT ?15)";
 }
 
-Plan plan(const ListQuery& q, bool null_group, const ProbeFn& probe) {
+Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
   Plan p;
   Shape& s = p.shape;
   s.sort = q.sort;
@@ -244,30 +254,45 @@ Plan plan(const ListQuery& q, bool null_group, const ProbeFn& probe) {
   if (q.sort == SortKey::kDueAt) covers_due = true;
 
   // Filters that could drive instead: the one with the fewest matches wins
-  // if it has fewer than its probe cap.
+  // if it has fewer than the cap. The best of them (search aside) is also
+  // the fallback of a hedged walk.
   Driver best = ordered;
-  double best_share = 1.0;  // matches / cap of the best candidate so far
-  auto consider = [&](Driver d, Probe pr, std::int64_t n) {
-    const double share = static_cast<double>(n) / static_cast<double>(probe_cap(pr));
-    if (share < best_share) {
-      best_share = share;
+  Driver runner_up = ordered;
+  std::int64_t best_count = cap;
+  std::int64_t runner_count = INT64_MAX;
+  auto consider = [&](Driver d, std::int64_t n) {
+    if (n < best_count) {
+      best_count = n;
       best = d;
     }
+    if (n < runner_count && d != Driver::kSearch) {
+      runner_count = n;
+      runner_up = d;
+    }
   };
-  if (s.status && !covers_status) consider(Driver::kStatusIndex, Probe::kStatus, probe(Probe::kStatus, 0));
+  if (s.status && !covers_status) consider(Driver::kStatusIndex, probe(Probe::kStatus, 0));
   if ((s.priority_min || s.priority_max) && !covers_priority) {
-    consider(Driver::kPriorityIndex, Probe::kPriority, probe(Probe::kPriority, 0));
+    consider(Driver::kPriorityIndex, probe(Probe::kPriority, 0));
   }
-  if (q.due_filtered() && !covers_due && !null_group) {
-    consider(Driver::kDueIndex, Probe::kDue, probe(Probe::kDue, 0));
-  }
+  if (q.due_filtered() && !covers_due && !null_group) consider(Driver::kDueIndex, probe(Probe::kDue, 0));
   if (tags && !covers_tag) {
-    consider(Driver::kTag, Probe::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, p.tag));
+    consider(Driver::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, p.tag));
   }
-  if (s.search) consider(Driver::kSearch, Probe::kSearch, probe(Probe::kSearch, 0));
+  if (s.search) consider(Driver::kSearch, probe(Probe::kSearch, 0));
 
   s.driver = best;
   s.tag_check = tags && !(s.driver == Driver::kTag && q.tags.size() == 1);
+
+  // A walk whose rows are filtered can find its matches late: hedge it,
+  // unless search text is among the filters (its IN set is built by the
+  // first steps, which a budget would count).
+  if (s.driver == ordered && runner_up != ordered && !s.search) {
+    p.hedged = true;
+    p.fallback = s;
+    p.fallback.driver = runner_up;
+    p.fallback.tag_check = tags && !(runner_up == Driver::kTag && q.tags.size() == 1);
+    p.fallback_tag = p.tag;
+  }
 
   // Walking an ordered index after a position: the start-side bound of a
   // filter on the sort key is implied by the position (which satisfied it)

@@ -10,9 +10,21 @@
 //    in order, and the walk stops after limit + 1 rows;
 //  - a filter that no such index covers is checked per row while walking,
 //    which stays cheap while it matches a fair share of the rows. When it
-//    matches few rows (a bounded count through its own index says fewer
-//    than its probe cap), that filter's index drives instead, and its
-//    matches are sorted.
+//    matches few rows, that filter's index drives instead, and its matches
+//    are sorted. A walk examines about limit x total / matches rows, the
+//    sort handles `matches` rows: they balance at sqrt(limit x total), the
+//    probe cap. A count through the filter's own index, stopped at the cap,
+//    decides.
+//  - a filter can match many rows overall yet few early in the order (due
+//    dates correlate with creation dates). So a walk with per-row filters is
+//    hedged: it runs on a budget of SQLite VM steps, and if the page is not
+//    full when the budget is spent, the rest of the page comes from the
+//    best filter's index (sorted), continuing after the last row served.
+//    A page then costs at most the budget plus that filter's matches.
+//  - search text always drives through tasks_fts (relevance order, or few
+//    matches); as a per-row filter of a walk it is one IN over the matching
+//    rowids, computed once per statement (FTS5 prefix queries rebuild their
+//    doclist on every evaluation, so a per-row MATCH would be linear per row).
 // INDEXED BY / NOT INDEXED / CROSS JOIN pin the plan, so it does not depend
 // on statistics; list_plan_test.cpp checks every shape with EXPLAIN QUERY PLAN.
 #pragma once
@@ -72,25 +84,33 @@ std::string list_sql(const Shape& s);
 
 // Bounded counts that decide between drivers.
 enum class Probe : std::uint8_t { kStatus, kPriority, kDue, kTag, kSearch };
-inline constexpr std::int64_t kProbeCap = 2000;
-// Searching is dearer per row than an index check (FTS5 evaluates the whole
-// query for each row it is asked about), so it drives up to more matches.
-inline constexpr std::int64_t kSearchProbeCap = 8000;
-std::int64_t probe_cap(Probe p);
 std::string probe_sql(Probe p);
 
-// Counts the matches of one filter, up to probe_cap(p); for kTag, of tag
-// number `tag` of the query.
+// The match count below which a filter drives, for a page of `limit` rows
+// among about `total` tasks (see above), at most kMaxProbe.
+inline constexpr std::int64_t kMaxProbe = 2000;
+std::int64_t probe_cap(int limit, std::int64_t total);
+
+// Counts the matches of one filter, up to the cap; for kTag, of tag number
+// `tag` of the query.
 using ProbeFn = std::function<std::int64_t(Probe p, std::size_t tag)>;
 
 struct Plan {
   Shape shape;
   std::size_t tag = 0;  // the tag bound to kParamTag (driving tag)
+  // A hedged walk: `fallback` serves the rest of the page if the walk
+  // exceeds its budget (fallback.after is set by the runner).
+  bool hedged = false;
+  Shape fallback;
+  std::size_t fallback_tag = 0;
 };
 
+// VM steps a hedged walk may take (about 5 to 15 per row examined: some
+// 10 ms of work).
+inline constexpr int kWalkBudgetSteps = 100'000;
+
 // Plans the phase with or without due_at (`null_group`) of `q`. Calls
-// `probe` only for filters that could drive, and at most once per filter
-// across phases if the caller memoizes.
-Plan plan(const ListQuery& q, bool null_group, const ProbeFn& probe);
+// `probe` only for filters that could drive (counting up to `cap`).
+Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe);
 
 }  // namespace brisk::store::sqlite

@@ -24,9 +24,14 @@ class Lister {
 
  private:
   struct Run;
-  bool bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit);
-  std::int64_t probe(const ListQuery& q, Probe p, std::size_t tag);
+  void bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit);
+  std::int64_t probe(const ListQuery& q, Probe p, std::size_t tag, std::int64_t cap);
+  std::int64_t total_estimate();
   ReadStatus phase(Run& run, bool null_group);
+  // Runs one statement of the page. With a budget (VM steps), stops early
+  // and sets `interrupted` when it is spent.
+  ReadStatus run_shape(Run& run, const Shape& shape, std::size_t tag, const ListPosition* after,
+                       int budget, bool& interrupted);
 
   StmtCache cache_;
   std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)

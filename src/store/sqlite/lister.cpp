@@ -148,11 +148,12 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
   const ListPosition* after = pl.shape.after ? &q.after : nullptr;
   const int served_before = run.served;
   bool interrupted = false;
-  ReadStatus st = run_shape(run, pl.shape, pl.tag, after, pl.hedged ? kWalkBudgetSteps : 0,
-                            interrupted);
+  ReadStatus st =
+      run_shape(run, pl.shape, pl.tag, after, pl.hedged ? walk_budget_ : 0, interrupted);
   if (st != ReadStatus::kOk || !interrupted) return st;
   // The walk spent its budget: the best filter's index serves the rest of
   // the page, after the last row the walk served (or where the walk began).
+  ++stats_.fallbacks;
   const ListPosition resume = run.current;
   if (run.served > served_before) after = &resume;
   Shape rest = pl.fallback;
@@ -165,6 +166,7 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
   const ListQuery& q = run.q;
   Stmt& s = cache_.get(shape.key(), [&] { return list_sql(shape); });
   StmtScope scope(s);
+  ++stats_.driver[static_cast<std::size_t>(shape.driver)];
   bind(s, q, tag, static_cast<std::int64_t>(q.limit) + 1 - run.served);
   if (after) {
     if (!shape.null_group) {

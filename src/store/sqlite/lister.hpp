@@ -2,6 +2,8 @@
 // (list_plan.hpp), binds the query's values, and streams the stored JSON of
 // each row to the caller without copying it.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,11 +18,20 @@ namespace brisk::store::sqlite {
 
 class Lister {
  public:
-  // Statements for at most `cache` shapes stay prepared.
-  explicit Lister(Db& db, std::size_t cache = 48) : cache_(db, cache) {}
+  // What ran so far (for tests and diagnostics).
+  struct Stats {
+    std::array<std::uint64_t, 6> driver{};  // statements run, by Driver
+    std::uint64_t fallbacks = 0;            // hedged walks that spent their budget
+  };
+
+  // Statements for at most `cache` shapes stay prepared; a hedged walk may
+  // take `walk_budget` VM steps.
+  explicit Lister(Db& db, std::size_t cache = 48, int walk_budget = kWalkBudgetSteps)
+      : cache_(db, cache), walk_budget_(walk_budget) {}
   ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
                   ListPage& page);
   const StmtCache& cache() const { return cache_; }
+  const Stats& stats() const { return stats_; }
 
  private:
   struct Run;
@@ -34,6 +45,8 @@ class Lister {
                        int budget, bool& interrupted);
 
   StmtCache cache_;
+  int walk_budget_;
+  Stats stats_;
   std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)
 };
 

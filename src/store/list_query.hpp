@@ -46,8 +46,9 @@ struct ListQuery {
   // empty: no search. Every word must match.
   std::string search;
   SortKey sort = SortKey::kCreatedAt;  // kRelevance needs `search`
-  bool descending = true;  // ties by id in the same direction (relevance: best first, ties newest first)
-  int limit = 100;         // rows per page
+  bool descending =
+      true;         // ties by id in the same direction (relevance: best first, ties newest first)
+  int limit = 100;  // rows per page
   bool has_after = false;  // continue strictly after `after`
   ListPosition after;
 

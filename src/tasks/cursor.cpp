@@ -88,7 +88,9 @@ std::optional<CursorPosition> CursorCodec::decode(std::string_view text,
   } else if (buf[0] == 2) {
     p.kind = static_cast<CursorPosition::Kind>(buf[2]);
     switch (p.kind) {
-      case CursorPosition::Kind::kNull: key_end = kV2Head; break;
+      case CursorPosition::Kind::kNull:
+        key_end = kV2Head;
+        break;
       case CursorPosition::Kind::kReal:
         p.real = std::bit_cast<double>(get64(buf + kV2Head));
         key_end = kV2Head + 8;
@@ -101,7 +103,8 @@ std::optional<CursorPosition> CursorCodec::decode(std::string_view text,
         key_end = kV2Head + 2 + len;
         break;
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   } else {
     return std::nullopt;

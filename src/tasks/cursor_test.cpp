@@ -5,8 +5,8 @@
 #include <sodium.h>
 
 #include <cctype>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -280,22 +280,23 @@ TEST_F(SignedPayloads, WellFormedOnesDecode) {
   EXPECT_TRUE(codec_.decode(sign(std::string("\x01\x00", 2) + std::string(8, '\0') + id_), kCtx));
   EXPECT_TRUE(codec_.decode(sign(std::string("\x02\x06\x01", 3) + id_), kCtx));
   EXPECT_TRUE(codec_.decode(sign(std::string("\x02\x09\x02\x00\x01", 5) + "a" + id_), kCtx));
-  EXPECT_TRUE(codec_.decode(sign(std::string("\x02\x0a\x03", 3) + std::string(8, '\0') + id_), kCtx));
+  EXPECT_TRUE(
+      codec_.decode(sign(std::string("\x02\x0a\x03", 3) + std::string(8, '\0') + id_), kCtx));
 }
 
 TEST_F(SignedPayloads, MalformedOnesAreRefused) {
   const std::string bad[] = {
-      std::string("\x03\x00", 2) + std::string(8, '\0') + id_,                 // version 3
-      std::string("\x00\x00", 2) + std::string(8, '\0') + id_,                 // version 0
-      std::string("\x02\x00\x00", 3) + std::string(8, '\0') + id_,             // v2 int: not an encoding
-      std::string("\x02\x00\x04", 3) + id_,                                   // unknown kind
-      std::string("\x02\x06\x01", 3) + "x" + id_,                             // null with a key
-      std::string("\x02\x09\x02\x00\x02", 5) + "a" + id_,                     // text shorter than said
-      std::string("\x02\x09\x02\x00\x01", 5) + "ab" + id_,                    // text longer than said
+      std::string("\x03\x00", 2) + std::string(8, '\0') + id_,      // version 3
+      std::string("\x00\x00", 2) + std::string(8, '\0') + id_,      // version 0
+      std::string("\x02\x00\x00", 3) + std::string(8, '\0') + id_,  // v2 int: not an encoding
+      std::string("\x02\x00\x04", 3) + id_,                         // unknown kind
+      std::string("\x02\x06\x01", 3) + "x" + id_,                   // null with a key
+      std::string("\x02\x09\x02\x00\x02", 5) + "a" + id_,           // text shorter than said
+      std::string("\x02\x09\x02\x00\x01", 5) + "ab" + id_,          // text longer than said
       std::string("\x02\x09\x02\x04\x01", 5) + std::string(1025, 'a') + id_,  // text too long
       std::string("\x02\x09\x02\x00\x01", 5) + "\xff" + id_,                  // text not UTF-8
-      std::string("\x02\x0a\x03", 3) + std::string(7, '\0') + id_,             // real of 7 bytes
-      std::string("\x01\x00", 2) + std::string(8, '\0') + id_ + "x",           // v1 too long
+      std::string("\x02\x0a\x03", 3) + std::string(7, '\0') + id_,            // real of 7 bytes
+      std::string("\x01\x00", 2) + std::string(8, '\0') + id_ + "x",          // v1 too long
   };
   for (const std::string& p : bad) {
     EXPECT_FALSE(codec_.decode(sign(p), kCtx).has_value()) << util::base64url_encode(p);

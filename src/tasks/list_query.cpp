@@ -168,7 +168,8 @@ void parse_search(std::string_view v, std::string& out, api::Errors& errs) {
     return;
   }
   switch (store::build_search(v, out)) {
-    case store::SearchStatus::kOk: return;
+    case store::SearchStatus::kOk:
+      return;
     case store::SearchStatus::kNoWords:
       bad(errs, "q", "search_no_words",
           "Search should contain at least one word with a letter or digit");
@@ -191,8 +192,8 @@ void append_counted(std::string& out, std::string_view s) {
 // a status filter in the default order it is the form of the first cursors
 // (v1), which therefore stay valid.
 std::string context_of(const store::ListQuery& q, store::Owner owner) {
-  std::string c = "owner=" + std::to_string(owner) + ";status=" + std::to_string(q.status_mask) +
-                  ";sort=";
+  std::string c =
+      "owner=" + std::to_string(owner) + ";status=" + std::to_string(q.status_mask) + ";sort=";
   if (q.sort == SortKey::kRelevance) {
     c += "relevance";
   } else {
@@ -219,10 +220,14 @@ std::string context_of(const store::ListQuery& q, store::Owner owner) {
 bool fits(const CursorPosition& p, const store::ListQuery& q) {
   using Kind = CursorPosition::Kind;
   switch (q.sort) {
-    case SortKey::kTitle: return p.kind == Kind::kText;
-    case SortKey::kRelevance: return p.kind == Kind::kReal;
-    case SortKey::kDueAt: return p.kind == Kind::kInt || (p.kind == Kind::kNull && !q.due_filtered());
-    default: return p.kind == Kind::kInt;
+    case SortKey::kTitle:
+      return p.kind == Kind::kText;
+    case SortKey::kRelevance:
+      return p.kind == Kind::kReal;
+    case SortKey::kDueAt:
+      return p.kind == Kind::kInt || (p.kind == Kind::kNull && !q.due_filtered());
+    default:
+      return p.kind == Kind::kInt;
   }
 }
 }  // namespace

@@ -231,10 +231,11 @@ TEST(ListRequest, DefaultOrderAndFilters) {
 }
 
 TEST(ListRequest, EverySortKeyBothWays) {
-  const std::pair<std::string_view, SortKey> keys[] = {
-      {"created_at", SortKey::kCreatedAt}, {"updated_at", SortKey::kUpdatedAt},
-      {"priority", SortKey::kPriority},    {"due_at", SortKey::kDueAt},
-      {"title", SortKey::kTitle}};
+  const std::pair<std::string_view, SortKey> keys[] = {{"created_at", SortKey::kCreatedAt},
+                                                       {"updated_at", SortKey::kUpdatedAt},
+                                                       {"priority", SortKey::kPriority},
+                                                       {"due_at", SortKey::kDueAt},
+                                                       {"title", SortKey::kTitle}};
   std::vector<int> codes;
   for (auto [name, key] : keys) {
     for (bool desc : {false, true}) {
@@ -253,9 +254,9 @@ TEST(ListRequest, EverySortKeyBothWays) {
 }
 
 TEST(ListRequest, BadSort) {
-  for (std::string_view q : {"sort=", "sort=-", "sort=name", "sort=Title", "sort=--title",
-                             "sort=+title", "sort=title,priority", "sort= title", "sort=relevance",
-                             "sort=-relevance", "sort=id"}) {
+  for (std::string_view q :
+       {"sort=", "sort=-", "sort=name", "sort=Title", "sort=--title", "sort=+title",
+        "sort=title,priority", "sort= title", "sort=relevance", "sort=-relevance", "sort=id"}) {
     SCOPED_TRACE(std::string(q));
     expect_one(parse(q), "sort", "enum");
   }
@@ -384,8 +385,8 @@ TEST(ListRequest, SearchTextIsNeverQuerySyntax) {
 }
 
 TEST(ListRequest, SearchWithoutWordsIsRejected) {
-  for (std::string_view q : {"q=", "q=+++", "q=%22%22", "q=!!!", "q=*", "q=-+-", "q=%E3%80%80",
-                             "q=%28%29%3A%2A"}) {
+  for (std::string_view q :
+       {"q=", "q=+++", "q=%22%22", "q=!!!", "q=*", "q=-+-", "q=%E3%80%80", "q=%28%29%3A%2A"}) {
     SCOPED_TRACE(std::string(q));
     expect_one(parse(q), "q", "search_no_words");
   }
@@ -444,9 +445,15 @@ TEST(ListRequest, CursorsRoundTripForEveryOrder) {
     EXPECT_EQ(got.after.id, last.id);
     EXPECT_FALSE(got.after.null_key);
     switch (got.sort) {
-      case SortKey::kTitle: EXPECT_EQ(got.after.text, last.text); break;
-      case SortKey::kRelevance: EXPECT_EQ(got.after.rank, last.rank); break;
-      default: EXPECT_EQ(got.after.num, last.num); break;
+      case SortKey::kTitle:
+        EXPECT_EQ(got.after.text, last.text);
+        break;
+      case SortKey::kRelevance:
+        EXPECT_EQ(got.after.rank, last.rank);
+        break;
+      default:
+        EXPECT_EQ(got.after.num, last.num);
+        break;
     }
   }
 }
@@ -502,10 +509,9 @@ TEST(ListRequest, CursorWithAnotherKindOfKeyIsInvalid) {
   // Correctly signed for the query, but holding the wrong kind of key.
   using Kind = CursorPosition::Kind;
   const std::pair<std::string_view, Kind> cases[] = {
-      {"sort=title", Kind::kInt},        {"sort=title", Kind::kReal},
-      {"sort=title", Kind::kNull},       {"sort=created_at", Kind::kText},
-      {"sort=priority", Kind::kNull},    {"q=report", Kind::kInt},
-      {"q=report", Kind::kText},         {"sort=due_at", Kind::kReal}};
+      {"sort=title", Kind::kInt},       {"sort=title", Kind::kReal},    {"sort=title", Kind::kNull},
+      {"sort=created_at", Kind::kText}, {"sort=priority", Kind::kNull}, {"q=report", Kind::kInt},
+      {"q=report", Kind::kText},        {"sort=due_at", Kind::kReal}};
   for (auto [q, kind] : cases) {
     SCOPED_TRACE(std::string(q) + " kind " + std::to_string(int(kind)));
     Parsed p = parse(q);

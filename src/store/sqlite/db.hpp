@@ -36,7 +36,10 @@ class Stmt {
     return *this;
   }
   Stmt& bind_null(int i) { sqlite3_bind_null(s_, i); return *this; }
-  Stmt& bind_double(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& bind_double(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(s_); }
   // Resets and clears bindings (bound views must not outlive the statement's use).

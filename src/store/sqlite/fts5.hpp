@@ -12,8 +12,8 @@ struct fts5_tokenizer {
   int (*xCreate)(void* ctx, const char** azArg, int nArg, Fts5Tokenizer** ppOut);
   void (*xDelete)(Fts5Tokenizer*);
   int (*xTokenize)(Fts5Tokenizer*, void* pCtx, int flags, const char* pText, int nText,
-                   int (*xToken)(void* pCtx, int tflags, const char* pToken, int nToken,
-                                 int iStart, int iEnd));
+                   int (*xToken)(void* pCtx, int tflags, const char* pToken, int nToken, int iStart,
+                                 int iEnd));
 };
 
 struct fts5_api {

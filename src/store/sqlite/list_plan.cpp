@@ -15,24 +15,36 @@ constexpr const char* kRank = "bm25(tasks_fts, 4.0, 1.0, 2.0)";
 
 const char* key_column(SortKey k) {
   switch (k) {
-    case SortKey::kCreatedAt: return "t.created_at";
-    case SortKey::kUpdatedAt: return "t.updated_at";
-    case SortKey::kPriority: return "t.priority";
-    case SortKey::kDueAt: return "t.due_at";
-    case SortKey::kTitle: return "t.title_key";
-    case SortKey::kRelevance: return kRank;
+    case SortKey::kCreatedAt:
+      return "t.created_at";
+    case SortKey::kUpdatedAt:
+      return "t.updated_at";
+    case SortKey::kPriority:
+      return "t.priority";
+    case SortKey::kDueAt:
+      return "t.due_at";
+    case SortKey::kTitle:
+      return "t.title_key";
+    case SortKey::kRelevance:
+      return kRank;
   }
   return "t.created_at";
 }
 
 const char* sort_index(SortKey k) {
   switch (k) {
-    case SortKey::kCreatedAt: return "tasks_owner_created";
-    case SortKey::kUpdatedAt: return "tasks_owner_updated";
-    case SortKey::kPriority: return "tasks_owner_priority";
-    case SortKey::kDueAt: return "tasks_owner_due";
-    case SortKey::kTitle: return "tasks_owner_title";
-    case SortKey::kRelevance: break;
+    case SortKey::kCreatedAt:
+      return "tasks_owner_created";
+    case SortKey::kUpdatedAt:
+      return "tasks_owner_updated";
+    case SortKey::kPriority:
+      return "tasks_owner_priority";
+    case SortKey::kDueAt:
+      return "tasks_owner_due";
+    case SortKey::kTitle:
+      return "tasks_owner_title";
+    case SortKey::kRelevance:
+      break;
   }
   return "tasks_owner_created";
 }
@@ -59,10 +71,14 @@ std::uint32_t Shape::key() const {
 bool Shape::ordered() const {
   if (sort == SortKey::kRelevance) return false;
   switch (driver) {
-    case Driver::kSortIndex: return true;
-    case Driver::kStatusIndex: return status_one && sort == SortKey::kCreatedAt && !null_group;
-    case Driver::kTag: return tag_ordered(*this);
-    default: return false;
+    case Driver::kSortIndex:
+      return true;
+    case Driver::kStatusIndex:
+      return status_one && sort == SortKey::kCreatedAt && !null_group;
+    case Driver::kTag:
+      return tag_ordered(*this);
+    default:
+      return false;
   }
 }
 
@@ -81,12 +97,14 @@ std::string list_sql(const Shape& s) {
 
   switch (s.driver) {
     case Driver::kTag:
-      sql += " FROM task_tags AS g CROSS JOIN tasks AS t NOT INDEXED ON t.seq = g.seq"
-             " WHERE g.owner = ?1 AND g.tag = ?11";
+      sql +=
+          " FROM task_tags AS g CROSS JOIN tasks AS t NOT INDEXED ON t.seq = g.seq"
+          " WHERE g.owner = ?1 AND g.tag = ?11";
       break;
     case Driver::kSearch:
-      sql += " FROM tasks_fts CROSS JOIN tasks AS t NOT INDEXED ON t.seq = tasks_fts.rowid"
-             " WHERE tasks_fts MATCH ?12 AND t.owner = ?1";
+      sql +=
+          " FROM tasks_fts CROSS JOIN tasks AS t NOT INDEXED ON t.seq = tasks_fts.rowid"
+          " WHERE tasks_fts MATCH ?12 AND t.owner = ?1";
       break;
     default: {
       const char* index = s.driver == Driver::kStatusIndex     ? "tasks_owner_status_created"
@@ -110,9 +128,10 @@ std::string list_sql(const Shape& s) {
   if (s.due_after) sql += " AND t.due_at > ?7";
   if (s.due_before) sql += " AND t.due_at < ?8";
   if (s.tag_check) {
-    sql += " AND (SELECT count(*) FROM task_tags AS h WHERE h.owner = ?1"
-           " AND h.tag IN (SELECT value FROM json_each(?9))"
-           " AND h.created_at = t.created_at AND h.id = t.id) = ?10";
+    sql +=
+        " AND (SELECT count(*) FROM task_tags AS h WHERE h.owner = ?1"
+        " AND h.tag IN (SELECT value FROM json_each(?9))"
+        " AND h.created_at = t.created_at AND h.id = t.id) = ?10";
   }
   if (s.search && s.driver != Driver::kSearch) {
     sql += " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
@@ -177,18 +196,23 @@ std::string probe_sql(Probe p) {
   const char* inner = "";
   switch (p) {
     case Probe::kStatus:
-      inner = "SELECT 1 FROM tasks INDEXED BY tasks_owner_status_created"
-              " WHERE owner = ?1 AND status IN (?2, ?3, ?4)";
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_status_created"
+          " WHERE owner = ?1 AND status IN (?2, ?3, ?4)";
       break;
     case Probe::kPriority:
-      inner = "SELECT 1 FROM tasks INDEXED BY tasks_owner_priority"
-              " WHERE owner = ?1 AND priority >= ?5 AND priority <= ?6";
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_priority"
+          " WHERE owner = ?1 AND priority >= ?5 AND priority <= ?6";
       break;
     case Probe::kDue:
-      inner = "SELECT 1 FROM tasks INDEXED BY tasks_owner_due"
-              " WHERE owner = ?1 AND due_at > ?7 AND due_at < ?8";
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_due"
+          " WHERE owner = ?1 AND due_at > ?7 AND due_at < ?8";
       break;
-    case Probe::kTag: inner = "SELECT 1 FROM task_tags WHERE owner = ?1 AND tag = ?11"; break;
+    case Probe::kTag:
+      inner = "SELECT 1 FROM task_tags WHERE owner = ?1 AND tag = ?11";
+      break;
     case Probe::kSearch:
       // Counts matches of every owner: the owner is not in the full-text index.
       inner = "SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ?12";
@@ -274,7 +298,8 @@ Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& 
   if ((s.priority_min || s.priority_max) && !covers_priority) {
     consider(Driver::kPriorityIndex, probe(Probe::kPriority, 0));
   }
-  if (q.due_filtered() && !covers_due && !null_group) consider(Driver::kDueIndex, probe(Probe::kDue, 0));
+  if (q.due_filtered() && !covers_due && !null_group)
+    consider(Driver::kDueIndex, probe(Probe::kDue, 0));
   if (tags && !covers_tag) {
     consider(Driver::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, p.tag));
   }

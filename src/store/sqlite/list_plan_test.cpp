@@ -191,10 +191,9 @@ TEST(Plan, ShapeKeysAreDistinct) {
   std::set<std::uint32_t> keys;
   Shape s;
   keys.insert(s.key());
-  for (bool Shape::*flag :
-       {&Shape::desc, &Shape::status, &Shape::status_one, &Shape::priority_min,
-        &Shape::priority_max, &Shape::due_after, &Shape::due_before, &Shape::null_group,
-        &Shape::tag_check, &Shape::search, &Shape::after}) {
+  for (bool Shape::*flag : {&Shape::desc, &Shape::status, &Shape::status_one, &Shape::priority_min,
+                            &Shape::priority_max, &Shape::due_after, &Shape::due_before,
+                            &Shape::null_group, &Shape::tag_check, &Shape::search, &Shape::after}) {
     Shape t;
     t.*flag = !(t.*flag);
     EXPECT_TRUE(keys.insert(t.key()).second);
@@ -275,21 +274,33 @@ TEST_F(QueryPlans, TheCheckFindsATableScan) {
 
 const char* index_of(const Shape& s) {
   switch (s.driver) {
-    case Driver::kStatusIndex: return "tasks_owner_status_created";
-    case Driver::kPriorityIndex: return "tasks_owner_priority";
-    case Driver::kDueIndex: return "tasks_owner_due";
-    case Driver::kTag: return "USING PRIMARY KEY (owner=? AND tag=?";
-    case Driver::kSearch: return "SCAN tasks_fts VIRTUAL TABLE INDEX 0:M";
-    case Driver::kSortIndex: break;
+    case Driver::kStatusIndex:
+      return "tasks_owner_status_created";
+    case Driver::kPriorityIndex:
+      return "tasks_owner_priority";
+    case Driver::kDueIndex:
+      return "tasks_owner_due";
+    case Driver::kTag:
+      return "USING PRIMARY KEY (owner=? AND tag=?";
+    case Driver::kSearch:
+      return "SCAN tasks_fts VIRTUAL TABLE INDEX 0:M";
+    case Driver::kSortIndex:
+      break;
   }
   if (s.null_group) return "tasks_owner_due";
   switch (s.sort) {
-    case SortKey::kCreatedAt: return "tasks_owner_created";
-    case SortKey::kUpdatedAt: return "tasks_owner_updated";
-    case SortKey::kPriority: return "tasks_owner_priority";
-    case SortKey::kDueAt: return "tasks_owner_due";
-    case SortKey::kTitle: return "tasks_owner_title";
-    case SortKey::kRelevance: break;
+    case SortKey::kCreatedAt:
+      return "tasks_owner_created";
+    case SortKey::kUpdatedAt:
+      return "tasks_owner_updated";
+    case SortKey::kPriority:
+      return "tasks_owner_priority";
+    case SortKey::kDueAt:
+      return "tasks_owner_due";
+    case SortKey::kTitle:
+      return "tasks_owner_title";
+    case SortKey::kRelevance:
+      break;
   }
   return "?";
 }
@@ -299,12 +310,18 @@ const char* index_of(const Shape& s) {
 // alternatives.
 std::vector<std::string> constraints_of(const Shape& s) {
   switch (s.driver) {
-    case Driver::kStatusIndex: return {"status=?"};
-    case Driver::kPriorityIndex: return {"priority>", "priority<"};
-    case Driver::kDueIndex: return {"due_at>", "due_at<"};
-    case Driver::kTag: return {"tag=?"};
-    case Driver::kSearch: return {};
-    case Driver::kSortIndex: break;
+    case Driver::kStatusIndex:
+      return {"status=?"};
+    case Driver::kPriorityIndex:
+      return {"priority>", "priority<"};
+    case Driver::kDueIndex:
+      return {"due_at>", "due_at<"};
+    case Driver::kTag:
+      return {"tag=?"};
+    case Driver::kSearch:
+      return {};
+    case Driver::kSortIndex:
+      break;
   }
   if (s.null_group) return {"due_at=?"};
   if (s.sort == SortKey::kDueAt) return {"due_at>", "due_at<", "(due_at,id)"};
@@ -328,7 +345,7 @@ std::map<std::uint32_t, Shape> reachable_shapes() {
             for (int ntags = 0; ntags < 3; ++ntags) {
               for (bool search : {false, true}) {
                 if (sort == SortKey::kRelevance && !search) continue;
-                for (int after = 0; after < 3; ++after) {  // none, key, null group
+                for (int after = 0; after < 3; ++after) {          // none, key, null group
                   for (unsigned small = 0; small < 32; ++small) {  // which probes are small
                     ListQuery q = query(sort, desc);
                     q.status_mask = mask;
@@ -398,9 +415,10 @@ TEST_F(QueryPlans, EveryShapeIsServedByItsIndex) {
       EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << "an ordered walk must not sort";
       if (s.after) {
         // The position is where the index range starts, not a filter.
-        const std::string range = s.null_group ? (s.desc ? "id<?" : "id>?")
-                                               : (s.desc ? ",id)<(?,?)" : ",id)>(?,?)");
-        EXPECT_NE(plan.front().find(range), std::string::npos) << "the walk does not start at the cursor";
+        const std::string range =
+            s.null_group ? (s.desc ? "id<?" : "id>?") : (s.desc ? ",id)<(?,?)" : ",id)>(?,?)");
+        EXPECT_NE(plan.front().find(range), std::string::npos)
+            << "the walk does not start at the cursor";
       }
     }
     if (s.tag_check) {

@@ -31,9 +31,15 @@ void position_of(const Stmt& s, SortKey sort, bool null_group, ListPosition& out
   if (id.size() == 16) std::copy(id.begin(), id.end(), out.id.bytes.begin());
   out.null_key = null_group;
   switch (sort) {
-    case SortKey::kTitle: title_key(s.text(2), out.text); break;
-    case SortKey::kRelevance: out.rank = s.real(2); break;
-    default: out.num = null_group ? 0 : s.int64(2); break;
+    case SortKey::kTitle:
+      title_key(s.text(2), out.text);
+      break;
+    case SortKey::kRelevance:
+      out.rank = s.real(2);
+      break;
+    default:
+      out.num = null_group ? 0 : s.int64(2);
+      break;
   }
 }
 
@@ -82,7 +88,7 @@ struct Lister::Run {
   ListPage& page;
   int served = 0;
   bool probe_failed = false;
-  ListPosition current;  // the last row served by a hedged walk
+  ListPosition current;   // the last row served by a hedged walk
   std::int64_t cap = -1;  // the probe cap (-1: not yet known)
   // Memoized probe counts by Probe (-1: not yet); tags have one per tag.
   std::array<std::int64_t, 5> memo{-1, -1, -1, -1, -1};
@@ -171,9 +177,15 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
   if (after) {
     if (!shape.null_group) {
       switch (q.sort) {
-        case SortKey::kTitle: s.bind(kParamAfterKey, std::string_view(after->text)); break;
-        case SortKey::kRelevance: s.bind_double(kParamAfterKey, after->rank); break;
-        default: s.bind(kParamAfterKey, after->num); break;
+        case SortKey::kTitle:
+          s.bind(kParamAfterKey, std::string_view(after->text));
+          break;
+        case SortKey::kRelevance:
+          s.bind_double(kParamAfterKey, after->rank);
+          break;
+        default:
+          s.bind(kParamAfterKey, after->num);
+          break;
       }
     }
     s.bind_blob(kParamAfterId, after->id.bytes.data(), after->id.bytes.size());

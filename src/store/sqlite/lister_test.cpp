@@ -27,9 +27,9 @@ namespace {
 
 using tasks::Task;
 
-constexpr const char* kWords[] = {"alpha", "Alpha", "ALPHA", "beta", "report", "reporting",
+constexpr const char* kWords[] = {"alpha", "Alpha", "ALPHA",  "beta",    "report", "reporting",
                                   "rep",   "draft", "review", "meeting", "budget", "bug",
-                                  "café",  "zeta",  "A_b",    "a[b",    "東京",    "Zulu"};
+                                  "café",  "zeta",  "A_b",    "a[b",     "東京",   "Zulu"};
 constexpr const char* kTagPool[] = {"work", "Work", "home", "urgent", "x y", "été", "q3"};
 
 Task parse(std::string_view json) {
@@ -97,7 +97,8 @@ class ListerTest : public ::testing::Test {
         if (pick(10) < 6) t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000;
         t.title = kWords[pick(std::size(kWords))];
         if (pick(2)) t.title += std::string(" ") + kWords[pick(std::size(kWords))];
-        for (int w = pick(5); w > 0; --w) t.description += std::string(kWords[pick(std::size(kWords))]) + " ";
+        for (int w = pick(5); w > 0; --w)
+          t.description += std::string(kWords[pick(std::size(kWords))]) + " ";
         for (int k = pick(4); k > 0; --k) {
           std::string tag = kTagPool[pick(std::size(kTagPool))];
           if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end()) t.tags.push_back(tag);
@@ -205,7 +206,8 @@ class ListerTest : public ::testing::Test {
           break;
         }
         case SortKey::kDueAt:
-        case SortKey::kRelevance: break;
+        case SortKey::kRelevance:
+          break;
       }
       return a.id < b.id;
     };
@@ -261,8 +263,8 @@ TEST_F(ListerTest, RandomQueriesPageThroughTheReferenceOrder) {
   Lister hedging(db_, 8, 1);
   std::mt19937_64 rng(11);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const char* search_words[] = {"rep", "report", "alpha", "caf", "cafe", "b", "zulu", "nothing",
-                                "review", "work", "urgent", "ete", "budget"};
+  const char* search_words[] = {"rep",     "report", "alpha", "caf",    "cafe", "b",     "zulu",
+                                "nothing", "review", "work",  "urgent", "ete",  "budget"};
   for (int round = 0; round < 500; ++round) {
     ListQuery q;
     if (pick(3) == 0) q.status_mask = static_cast<unsigned>(1 + pick(7));
@@ -338,9 +340,9 @@ TEST_F(ListerTest, TitlesCompareAsciiLettersCaseInsensitivelyOthersByCodePoint) 
   ASSERT_EQ(keys.size(), all_.size());
   EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
   auto first = [&](std::string_view prefix) {
-    return std::find_if(keys.begin(), keys.end(), [&](const std::string& k) {
-             return k.starts_with(prefix);
-           }) - keys.begin();
+    return std::find_if(keys.begin(), keys.end(),
+                        [&](const std::string& k) { return k.starts_with(prefix); }) -
+           keys.begin();
   };
   EXPECT_LT(first("a[b"), first("a_b"));
   EXPECT_LT(first("zulu"), first("東京"));

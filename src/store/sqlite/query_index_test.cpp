@@ -76,14 +76,15 @@ class QueryIndexes : public ::testing::Test {
     EXPECT_EQ(rows(db, tags_from_bodies + " EXCEPT " + tags_table), std::vector<std::string>{});
     EXPECT_EQ(rows(db, tags_table + " EXCEPT " + tags_from_bodies), std::vector<std::string>{});
 
-    ASSERT_EQ(db.exec("CREATE VIRTUAL TABLE temp.rebuilt USING fts5(title, description, tags, "
-                      "content = '', tokenize = 'brisk remove_diacritics 2');"
-                      "INSERT INTO temp.rebuilt (rowid, title, description, tags) "
-                      "SELECT seq, title, json_extract(body, '$.description'), "
-                      "(SELECT group_concat(value, ' ') FROM json_each(body, '$.tags')) FROM tasks;"
-                      "CREATE VIRTUAL TABLE temp.live_terms USING fts5vocab(main, tasks_fts, row);"
-                      "CREATE VIRTUAL TABLE temp.rebuilt_terms USING fts5vocab(temp, rebuilt, row);"),
-              "");
+    ASSERT_EQ(
+        db.exec("CREATE VIRTUAL TABLE temp.rebuilt USING fts5(title, description, tags, "
+                "content = '', tokenize = 'brisk remove_diacritics 2');"
+                "INSERT INTO temp.rebuilt (rowid, title, description, tags) "
+                "SELECT seq, title, json_extract(body, '$.description'), "
+                "(SELECT group_concat(value, ' ') FROM json_each(body, '$.tags')) FROM tasks;"
+                "CREATE VIRTUAL TABLE temp.live_terms USING fts5vocab(main, tasks_fts, row);"
+                "CREATE VIRTUAL TABLE temp.rebuilt_terms USING fts5vocab(temp, rebuilt, row);"),
+        "");
     auto live = rows(db, "SELECT term, doc, cnt FROM temp.live_terms ORDER BY term");
     auto rebuilt = rows(db, "SELECT term, doc, cnt FROM temp.rebuilt_terms ORDER BY term");
     EXPECT_FALSE(live.empty());

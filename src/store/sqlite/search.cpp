@@ -16,11 +16,13 @@ namespace {
 // Length in bytes of the Unicode White_Space character at s[i], or 0.
 // Precondition: s is valid UTF-8.
 std::size_t white_space_at(std::string_view s, std::size_t i) {
-  auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  auto at = [&](std::size_t k) {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
+  };
   const unsigned c = at(0);
   if ((c >= 0x09 && c <= 0x0D) || c == 0x20) return 1;
-  if (c == 0xC2 && (at(1) == 0x85 || at(1) == 0xA0)) return 2;   // U+0085, U+00A0
-  if (c == 0xE1 && at(1) == 0x9A && at(2) == 0x80) return 3;     // U+1680
+  if (c == 0xC2 && (at(1) == 0x85 || at(1) == 0xA0)) return 2;  // U+0085, U+00A0
+  if (c == 0xE1 && at(1) == 0x9A && at(2) == 0x80) return 3;    // U+1680
   if (c == 0xE2 && at(1) == 0x80 &&
       ((at(2) >= 0x80 && at(2) <= 0x8A) || at(2) == 0xA8 || at(2) == 0xA9 || at(2) == 0xAF)) {
     return 3;  // U+2000..U+200A, U+2028, U+2029, U+202F

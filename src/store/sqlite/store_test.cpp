@@ -169,7 +169,9 @@ Page page(Store& s, const ListQuery& q) {
   return p;
 }
 
-std::vector<Row> list(Store& s, const ListQuery& q) { return page(s, q).rows; }
+std::vector<Row> list(Store& s, const ListQuery& q) {
+  return page(s, q).rows;
+}
 
 std::vector<Row> list_all(Store& s, Owner owner = kLocalOwner, unsigned status_mask = 0) {
   ListQuery q;

@@ -122,16 +122,16 @@ fts5_tokenizer kBrisk{create, destroy, run};
 }  // namespace
 
 bool is_cjk(char32_t c) {
-  return (c >= 0x3005 && c <= 0x3007) ||    // 々 〆 〇
-         (c >= 0x3040 && c <= 0x30FF) ||    // hiragana, katakana
-         (c >= 0x3100 && c <= 0x312F) ||    // bopomofo
-         (c >= 0x31A0 && c <= 0x31BF) ||    // bopomofo extended
-         (c >= 0x31F0 && c <= 0x31FF) ||    // katakana phonetic extensions
-         (c >= 0x3400 && c <= 0x4DBF) ||    // CJK extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||    // CJK unified ideographs
-         (c >= 0xF900 && c <= 0xFAFF) ||    // CJK compatibility ideographs
-         (c >= 0xFF66 && c <= 0xFF9F) ||    // halfwidth katakana
-         (c >= 0x20000 && c <= 0x323AF);    // CJK extensions B..H
+  return (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
+         (c >= 0x3040 && c <= 0x30FF) ||  // hiragana, katakana
+         (c >= 0x3100 && c <= 0x312F) ||  // bopomofo
+         (c >= 0x31A0 && c <= 0x31BF) ||  // bopomofo extended
+         (c >= 0x31F0 && c <= 0x31FF) ||  // katakana phonetic extensions
+         (c >= 0x3400 && c <= 0x4DBF) ||  // CJK extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
+         (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
+         (c >= 0xFF66 && c <= 0xFF9F) ||  // halfwidth katakana
+         (c >= 0x20000 && c <= 0x323AF);  // CJK extensions B..H
 }
 
 bool register_tokenizer(sqlite3* db) {

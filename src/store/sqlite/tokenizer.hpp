@@ -26,7 +26,8 @@ bool register_tokenizer(sqlite3* db);
 // Tokenizes `text` as FTS5 tokenizes query text (query = true) or documents,
 // calling `token` with each folded token in order. Thread-safe. Returns
 // false if the tokenizer is unavailable or fails.
-bool tokenize(std::string_view text, bool query, const std::function<void(std::string_view)>& token);
+bool tokenize(std::string_view text, bool query,
+              const std::function<void(std::string_view)>& token);
 
 // True for the code points indexed one per token (CJK ideographs, kana,
 // bopomofo).

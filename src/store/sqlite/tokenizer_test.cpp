@@ -36,8 +36,7 @@ TEST(Tokenizer, EveryCjkCharacterIsAToken) {
   EXPECT_EQ(tokens("月次報告書"), (Tokens{"月", "次", "報", "告", "書"}));
   EXPECT_EQ(tokens("東京タワーを予約"), (Tokens{"東", "京", "タ", "ワ", "ー", "を", "予", "約"}));
   // Mixed with other letters: the non-CJK runs stay whole.
-  EXPECT_EQ(tokens("Tokyo東京Tower 2026年"),
-            (Tokens{"tokyo", "東", "京", "tower", "2026", "年"}));
+  EXPECT_EQ(tokens("Tokyo東京Tower 2026年"), (Tokens{"tokyo", "東", "京", "tower", "2026", "年"}));
   // Korean is written with spaces: words stay whole.
   EXPECT_EQ(tokens("보고서 작성"), (Tokens{"보고서", "작성"}));
   // Fullwidth punctuation separates.
@@ -74,8 +73,9 @@ TEST(Tokenizer, RegistersOnAConnection) {
   auto match = [&](std::string_view q) {
     std::string expr;
     EXPECT_EQ(build_search(q, expr), SearchStatus::kOk) << q;
-    Stmt s = db.prepare("SELECT group_concat(rowid) FROM (SELECT rowid FROM f WHERE f MATCH ?1 "
-                        "ORDER BY rowid)");
+    Stmt s = db.prepare(
+        "SELECT group_concat(rowid) FROM (SELECT rowid FROM f WHERE f MATCH ?1 "
+        "ORDER BY rowid)");
     s.bind(1, std::string_view(expr));
     EXPECT_EQ(s.step(), SQLITE_ROW) << db.error();
     return std::string(s.text(0));

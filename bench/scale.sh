@@ -2,8 +2,9 @@
 # GET /tasks latency per query shape as the data grows: loads 10k, 100k and
 # 1M generated tasks (bench/load_tasks.cpp: one bulk transaction, then
 # brisk's own migrations), serves each with brisk, and measures every shape
-# with wrk (one connection: latency, not throughput). Prints a Markdown table
-# of p50 and p99 per shape and size, and the 1M/10k ratio of p50.
+# with wrk (one connection: latency, not throughput), REPEAT times per shape,
+# brisk and wrk pinned to different cores. Prints a Markdown table of the
+# median p50 and p99 per shape and size, and the 1M/10k ratio of p50.
 #
 #   bench/scale.sh                 # all sizes
 #   SIZES="10000 100000" bench/scale.sh
@@ -16,7 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"10000 100000 1000000"}
-DURATION=${DURATION:-4}
+DURATION=${DURATION:-3}
+REPEAT=${REPEAT:-3}
 BENCH_DIR=${BENCH_DIR:-/tmp/brisk-scale}
 THREADS=${THREADS:-2}
 
@@ -30,6 +32,12 @@ nice cmake --build --preset release -j2 --target brisk brisk_bench_load >/dev/nu
 BRISK=build/release/brisk
 LOADER=build/release/brisk_bench_load
 mkdir -p "$BENCH_DIR"
+# On a machine with other work, which core serves a request varies and so
+# does latency (about 0.04 vs 0.12 ms here): pin brisk and wrk apart.
+SERVER_CPU="" CLIENT_CPU=""
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  SERVER_CPU="taskset -c 1" CLIENT_CPU="taskset -c 0"
+fi
 
 # name|query string (the data: bench/load_tasks.cpp)
 ALL_SHAPES=(
@@ -79,6 +87,7 @@ print(cursor)
 PY
 }
 
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ms() { if [ -n "${1:-}" ]; then awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; else printf -- '-'; fi; }
 
 declare -A P50 P99 REQS
@@ -91,7 +100,7 @@ for n in $SIZES; do
     echo "loaded $n tasks in $(( ($(date +%s%N) - start) / 1000000 )) ms ($(du -h "$db" | cut -f1))" >&2
   fi
   out="$BENCH_DIR/brisk-$n.out"
-  "$BRISK" serve --db "$db" --listen 127.0.0.1:0 --auth off --threads "$THREADS" \
+  $SERVER_CPU "$BRISK" serve --db "$db" --listen 127.0.0.1:0 --auth off --threads "$THREADS" \
       --log-level warn >"$out" 2>"$BENCH_DIR/brisk-$n.err" &
   started_pid=$!
   for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
@@ -104,12 +113,18 @@ for n in $SIZES; do
     if [ "$qs" = "@deep" ]; then qs="limit=10&cursor=$(deep_cursor "$url")"; fi
     status=$(curl -s -o /dev/null -w '%{http_code}' "$url/tasks?$qs")
     [ "$status" = 200 ] || { echo "$name: HTTP $status for /tasks?$qs" >&2; exit 1; }
-    line=$(wrk -t1 -c1 -d"${DURATION}s" --timeout 30s -s bench/scale.lua "$url/tasks?$qs" | grep '^RESULT')
-    p50=$(sed 's/.*p50=\([0-9]*\).*/\1/' <<<"$line")
-    p99=$(sed 's/.*p99=\([0-9]*\).*/\1/' <<<"$line")
-    reqs=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
-    failed=$(sed 's/.*failed=\([0-9]*\).*/\1/' <<<"$line")
-    [ "$failed" = 0 ] || { echo "$name: $failed failed requests" >&2; exit 1; }
+    p50s=() p99s=() reqs=0
+    for _ in $(seq "$REPEAT"); do
+      line=$($CLIENT_CPU wrk -t1 -c1 -d"${DURATION}s" --timeout 30s -s bench/scale.lua \
+        "$url/tasks?$qs" | grep '^RESULT')
+      failed=$(sed 's/.*failed=\([0-9]*\).*/\1/' <<<"$line")
+      [ "$failed" = 0 ] || { echo "$name: $failed failed requests" >&2; exit 1; }
+      p50s+=("$(sed 's/.*p50=\([0-9]*\).*/\1/' <<<"$line")")
+      p99s+=("$(sed 's/.*p99=\([0-9]*\).*/\1/' <<<"$line")")
+      reqs=$((reqs + $(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")))
+    done
+    p50=$(median "${p50s[@]}")
+    p99=$(median "${p99s[@]}")
     P50["$name,$n"]=$p50; P99["$name,$n"]=$p99; REQS["$name,$n"]=$reqs
     printf '%-40s %8s tasks  p50 %9s ms  p99 %9s ms  (%s requests)\n' "$name" "$n" \
       "$(ms "$p50")" "$(ms "$p99")" "$reqs" >&2
@@ -121,7 +136,7 @@ header="| shape |"; rule="|---|"
 for n in $SIZES; do header+=" $n p50 | $n p99 |"; rule+="---:|---:|"; done
 first=${SIZES%% *}; last=${SIZES##* }
 header+=" p50 $last/$first |"; rule+="---:|"
-echo; echo "GET /tasks latency in ms (wrk, 1 connection, ${DURATION}s per shape, --threads $THREADS; $(nproc) cores)"
+echo; echo "GET /tasks latency in ms: median of $REPEAT wrk runs of ${DURATION}s per shape (1 connection), --threads $THREADS, $(nproc) cores${SERVER_CPU:+, brisk and wrk on separate cores}"
 echo; echo "$header"; echo "$rule"
 for entry in "${ALL_SHAPES[@]}"; do
   name=${entry%%|*}

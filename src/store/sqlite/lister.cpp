@@ -133,11 +133,12 @@ std::int64_t Lister::total_estimate() {
 
 ReadStatus Lister::phase(Run& run, bool null_group) {
   const ListQuery& q = run.q;
-  auto memo_probe = [&](Probe p, std::size_t tag) -> std::int64_t {
+  // Two captures: small enough for std::function to hold without allocating.
+  auto memo_probe = [this, &run](Probe p, std::size_t tag) -> std::int64_t {
     std::int64_t* slot =
         p == Probe::kTag ? &run.tag_memo.at(tag) : &run.memo.at(static_cast<std::size_t>(p));
     if (*slot < 0) {
-      *slot = probe(q, p, tag, run.cap);
+      *slot = probe(run.q, p, tag, run.cap);
       if (*slot < 0) {
         run.probe_failed = true;
         *slot = run.cap;  // no preference; the failure is reported below

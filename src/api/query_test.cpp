@@ -34,7 +34,9 @@ std::string dump(const Errors& errs) {
 TEST(ParseQuery, DeclaresTheListParameters) {
   std::vector<std::string_view> names;
   for (const QueryParamDecl& d : tasks::list_params()) names.push_back(d.name);
-  EXPECT_EQ(names, (std::vector<std::string_view>{"status", "limit", "cursor"}));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"status", "priority", "priority_gte",
+                                                  "priority_lte", "tag", "q", "due_before",
+                                                  "due_after", "sort", "limit", "cursor"}));
 }
 
 TEST(ParseQuery, Empty) {
@@ -98,10 +100,10 @@ TEST(ParseQuery, EmptySegmentsAreIgnored) {
 
 TEST(ParseQuery, UnknownParameterIsExtraForbidden) {
   Errors errs;
-  auto ps = parse("status=done&sort=title&Limit=5", errs);
+  auto ps = parse("status=done&order=title&Limit=5", errs);
   ASSERT_EQ(errs.size(), 2u) << dump(errs);
   EXPECT_EQ(errs[0].source, "query");
-  EXPECT_EQ(errs[0].field, "sort");
+  EXPECT_EQ(errs[0].field, "order");
   EXPECT_EQ(errs[0].type, "extra_forbidden");
   EXPECT_EQ(errs[1].field, "Limit");  // names are case-sensitive
   EXPECT_EQ(errs[1].type, "extra_forbidden");

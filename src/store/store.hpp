@@ -12,32 +12,13 @@
 #include <vector>
 
 #include "api/model.hpp"
+#include "store/list_query.hpp"
 #include "tasks/task.hpp"
 #include "util/uuid.hpp"
 
 namespace brisk::store {
 
-using Owner = std::int64_t;
-// The owner of every task when authentication is off.
-inline constexpr Owner kLocalOwner = 0;
-
 enum class ReadStatus { kOk, kNotFound, kError };
-
-// A page of GET /tasks in the default order (-created_at, then -id).
-struct ListQuery {
-  Owner owner = kLocalOwner;
-  unsigned status_mask = 0;  // bit per tasks::Status; 0: any status
-  int limit = 100;           // rows wanted; the reader fetches limit + 1 to know if more exist
-  bool has_after = false;    // continue strictly after (after_created, after_id)
-  std::int64_t after_created = 0;
-  util::Uuid after_id;
-};
-
-struct ListRow {
-  std::string_view json;  // valid until the next call on the reader
-  std::int64_t created_at;
-  util::Uuid id;
-};
 
 struct UserRow {
   Owner owner = 0;
@@ -54,8 +35,10 @@ class Reader {
   // The task's served JSON and version. Views stay valid until the next call.
   virtual ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                          std::int64_t& version) = 0;
-  // Calls `row` for each task of the page in order, at most limit + 1 times.
-  virtual ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) = 0;
+  // Calls `row` with the served JSON of each task of the page, in order (at
+  // most q.limit; each view is valid only during the call), then fills `page`.
+  virtual ReadStatus list(const ListQuery& q, const std::function<void(std::string_view json)>& row,
+                          ListPage& page) = 0;
   // True when the database answers a trivial query.
   virtual bool ping() = 0;
   virtual ReadStatus user_by_name(std::string_view username, UserRow& out) = 0;

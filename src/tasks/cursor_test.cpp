@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sodium.h>
+
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -155,6 +158,149 @@ TEST(CursorCodec, ForgedPayloadWithoutKeyIsRefused) {
   std::string raw(42, '\0');
   raw[0] = 1;
   EXPECT_FALSE(codec.decode(util::base64url_encode(raw), kCtx).has_value());
+}
+
+// ---------------------------------------------------------------- v2: typed keys
+
+using Kind = CursorPosition::Kind;
+
+CursorPosition typed(Kind kind) {
+  CursorPosition p = sample();
+  p.kind = kind;
+  p.sort = 9;
+  p.key = 0;
+  if (kind == Kind::kText) p.text = "write the report: caf\xc3\xa9 \xe5\xa0\xb1\xe5\x91\x8a";
+  if (kind == Kind::kReal) p.real = -3.25e-7;
+  return p;
+}
+
+TEST(CursorCodecV2, TypedKeysRoundTrip) {
+  CursorCodec codec(key_of('k'));
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+    CursorPosition p = typed(kind);
+    auto back = codec.decode(codec.encode(p, kCtx), kCtx);
+    ASSERT_TRUE(back.has_value()) << int(kind);
+    EXPECT_EQ(back->kind, kind);
+    EXPECT_EQ(back->sort, p.sort);
+    EXPECT_EQ(back->text, p.text);
+    EXPECT_EQ(back->real, p.real);
+    EXPECT_EQ(back->id, p.id);
+  }
+}
+
+TEST(CursorCodecV2, IntegerKeysKeepTheV1Layout) {
+  // Cursors issued before v2 existed must still decode: v1 is still what an
+  // integer key encodes to.
+  CursorCodec codec(key_of('k'));
+  std::string raw;
+  ASSERT_TRUE(util::base64url_decode(codec.encode(sample(), kCtx), raw));
+  ASSERT_EQ(raw.size(), 42u);
+  EXPECT_EQ(raw[0], 1);
+  ASSERT_TRUE(util::base64url_decode(codec.encode(typed(Kind::kNull), kCtx), raw));
+  EXPECT_EQ(raw.size(), 35u);
+  EXPECT_EQ(raw[0], 2);
+}
+
+TEST(CursorCodecV2, RealKeysAreExact) {
+  CursorCodec codec(key_of('k'));
+  for (double v : {0.0, -0.0, 1e-300, -1.5, -12.345678901234567, 1e300}) {
+    CursorPosition p = typed(Kind::kReal);
+    p.real = v;
+    auto back = codec.decode(codec.encode(p, kCtx), kCtx);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(std::memcmp(&back->real, &v, sizeof v), 0) << v;  // bit for bit
+  }
+}
+
+TEST(CursorCodecV2, TextKeysOfEveryLengthRoundTrip) {
+  CursorCodec codec(key_of('k'));
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{255}, std::size_t{256},
+                        std::size_t{800}, kMaxCursorText}) {
+    CursorPosition p = typed(Kind::kText);
+    p.text = std::string(n, 'a');
+    std::string text = codec.encode(p, kCtx);
+    auto back = codec.decode(text, kCtx);
+    ASSERT_TRUE(back.has_value()) << n;
+    EXPECT_EQ(back->text, p.text);
+  }
+}
+
+TEST(CursorCodecV2, EveryBitFlipIsRefused) {
+  CursorCodec codec(key_of('k'));
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+    std::string raw;
+    ASSERT_TRUE(util::base64url_decode(codec.encode(typed(kind), kCtx), raw));
+    for (std::size_t byte = 0; byte < raw.size(); ++byte) {
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string tampered = raw;
+        tampered[byte] = static_cast<char>(tampered[byte] ^ (1 << bit));
+        EXPECT_FALSE(codec.decode(util::base64url_encode(tampered), kCtx).has_value())
+            << "kind " << int(kind) << " byte " << byte << " bit " << bit;
+      }
+    }
+  }
+}
+
+TEST(CursorCodecV2, EveryTruncationAndExtensionIsRefused) {
+  CursorCodec codec(key_of('k'));
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+    std::string raw;
+    ASSERT_TRUE(util::base64url_decode(codec.encode(typed(kind), kCtx), raw));
+    for (std::size_t n = 0; n < raw.size(); ++n) {
+      EXPECT_FALSE(codec.decode(util::base64url_encode(raw.substr(0, n)), kCtx).has_value())
+          << "kind " << int(kind) << " length " << n;
+    }
+    EXPECT_FALSE(codec.decode(util::base64url_encode(raw + '\0'), kCtx).has_value());
+  }
+}
+
+// Payloads that are well-signed but malformed (as a leaked key would allow):
+// each position has exactly one encoding, and nothing else decodes.
+class SignedPayloads : public ::testing::Test {
+ protected:
+  std::string sign(std::string payload) const {
+    unsigned char mac[16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, reinterpret_cast<const unsigned char*>(key_.data()), key_.size(),
+                            16);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(payload.data()),
+                              payload.size());
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(kCtx.data()),
+                              kCtx.size());
+    crypto_generichash_final(&st, mac, 16);
+    return util::base64url_encode(payload + std::string(reinterpret_cast<char*>(mac), 16));
+  }
+  std::string key_ = key_of('k');
+  CursorCodec codec_{key_of('k')};
+  std::string id_ = std::string(16, '\x11');
+};
+
+TEST_F(SignedPayloads, WellFormedOnesDecode) {
+  // The helper signs like the codec: these are the valid layouts.
+  EXPECT_TRUE(codec_.decode(sign(std::string("\x01\x00", 2) + std::string(8, '\0') + id_), kCtx));
+  EXPECT_TRUE(codec_.decode(sign(std::string("\x02\x06\x01", 3) + id_), kCtx));
+  EXPECT_TRUE(codec_.decode(sign(std::string("\x02\x09\x02\x00\x01", 5) + "a" + id_), kCtx));
+  EXPECT_TRUE(
+      codec_.decode(sign(std::string("\x02\x0a\x03", 3) + std::string(8, '\0') + id_), kCtx));
+}
+
+TEST_F(SignedPayloads, MalformedOnesAreRefused) {
+  const std::string bad[] = {
+      std::string("\x03\x00", 2) + std::string(8, '\0') + id_,      // version 3
+      std::string("\x00\x00", 2) + std::string(8, '\0') + id_,      // version 0
+      std::string("\x02\x00\x00", 3) + std::string(8, '\0') + id_,  // v2 int: not an encoding
+      std::string("\x02\x00\x04", 3) + id_,                         // unknown kind
+      std::string("\x02\x06\x01", 3) + "x" + id_,                   // null with a key
+      std::string("\x02\x09\x02\x00\x02", 5) + "a" + id_,           // text shorter than said
+      std::string("\x02\x09\x02\x00\x01", 5) + "ab" + id_,          // text longer than said
+      std::string("\x02\x09\x02\x04\x01", 5) + std::string(1025, 'a') + id_,  // text too long
+      std::string("\x02\x09\x02\x00\x01", 5) + "\xff" + id_,                  // text not UTF-8
+      std::string("\x02\x0a\x03", 3) + std::string(7, '\0') + id_,            // real of 7 bytes
+      std::string("\x01\x00", 2) + std::string(8, '\0') + id_ + "x",          // v1 too long
+  };
+  for (const std::string& p : bad) {
+    EXPECT_FALSE(codec_.decode(sign(p), kCtx).has_value()) << util::base64url_encode(p);
+  }
 }
 
 }  // namespace

@@ -231,25 +231,16 @@ class ListTasks final : public http::Handler {
     if (!parse_list_request(ex.request().query, owner, ctx_.cursors, lr, errs)) {
       return api::reply_invalid(ex, errs);
     }
-    const int limit = lr.query.limit;
     http::ResponseBuilder rb = ex.respond(200);
     std::string& out = rb.begin_body(kJson);
     out.append(R"({"tasks":[)");
     int n = 0;
-    bool more = false;
-    CursorPosition last;
-    store::ReadStatus st =
-        ctx_.store.reader(ex.worker_index()).list(lr.query, [&](const store::ListRow& row) {
-          if (n == limit) {
-            more = true;
-            return;
-          }
-          if (n > 0) out.push_back(',');
-          out.append(row.json);  // the cached serialization: no per-task JSON work
-          last.key = row.created_at;
-          last.id = row.id;
-          ++n;
-        });
+    store::ListPage page;
+    auto append = [&out, &n](std::string_view json) {
+      if (n++ > 0) out.push_back(',');
+      out.append(json);  // the cached serialization: no per-task JSON work
+    };
+    store::ReadStatus st = ctx_.store.reader(ex.worker_index()).list(lr.query, append, page);
     if (st != store::ReadStatus::kOk) {
       rb.abandon();
       return api::reply_problem(ex, 500, "the tasks could not be read");
@@ -257,9 +248,9 @@ class ListTasks final : public http::Handler {
     char num[16];
     auto r = std::to_chars(num, num + sizeof num, n);
     out.append(R"(],"count":)").append(num, r.ptr).append(R"(,"next_cursor":)");
-    if (more) {
+    if (page.more) {
       // base64url needs no JSON escaping.
-      out.append("\"").append(ctx_.cursors.encode(last, lr.context)).append("\"}");
+      out.append("\"").append(next_cursor(lr, page.last, ctx_.cursors)).append("\"}");
     } else {
       out.append("null}");
     }

@@ -1,5 +1,5 @@
 """GET /tasks: shape, default order, status filter, limit, cursor pagination
-and query-parameter validation. (priority/tag/q/sort/due_* come later.)"""
+and query-parameter validation. (The rest of the query language: test_query.py.)"""
 from __future__ import annotations
 
 import base64

@@ -42,6 +42,10 @@ class Stmt {
     sqlite3_bind_null(s_, i);
     return *this;
   }
+  Stmt& bind_double(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(s_); }
   // Resets and clears bindings (bound views must not outlive the statement's use).
@@ -51,6 +55,7 @@ class Stmt {
   }
 
   std::int64_t int64(int c) const { return sqlite3_column_int64(s_, c); }
+  double real(int c) const { return sqlite3_column_double(s_, c); }
   bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
   std::string_view text(int c) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));

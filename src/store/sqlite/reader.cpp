@@ -2,17 +2,9 @@
 
 #include <stdexcept>
 
-namespace brisk::store::sqlite {
+#include "store/sqlite/tokenizer.hpp"
 
-namespace {
-std::string list_sql(bool status, bool cursor) {
-  std::string sql = "SELECT body, created_at, id FROM tasks WHERE owner = ?1";
-  if (status) sql += " AND status IN (?2, ?3, ?4)";
-  if (cursor) sql += " AND (created_at, id) < (?5, ?6)";
-  sql += " ORDER BY created_at DESC, id DESC LIMIT ?7";
-  return sql;
-}
-}  // namespace
+namespace brisk::store::sqlite {
 
 SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* cache)
     : cache_(cache) {
@@ -20,8 +12,11 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* 
       db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
   sqlite3_busy_timeout(db_.get(), 5000);
+  // tasks_fts is tokenized by brisk's own tokenizer: register it first.
+  if (!register_tokenizer(db_.get())) {
+    throw std::runtime_error("cannot open a read connection: SQLite lacks FTS5 or unicode61");
+  }
   get_ = db_.prepare("SELECT owner, version, body FROM tasks WHERE id = ?1");
-  for (int i = 0; i < 4; ++i) list_[i] = db_.prepare(list_sql(i & 2, i & 1));
   ping_ = db_.prepare("SELECT count(*) FROM meta");
 #define BRISK_USER_COLUMNS "SELECT owner, id, username, password_hash, created_at FROM users "
   user_by_name_ = db_.prepare(BRISK_USER_COLUMNS "WHERE username = ?1");
@@ -56,34 +51,9 @@ ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view
   return ReadStatus::kOk;
 }
 
-ReadStatus SqliteReader::list(const ListQuery& q, const std::function<void(const ListRow&)>& row) {
-  bool status = q.status_mask != 0;
-  Stmt& s = list_[(status ? 2 : 0) | (q.has_after ? 1 : 0)];
-  StmtScope scope(s);
-  s.bind(1, q.owner);
-  if (status) {
-    // Fill the three IN slots with the selected statuses, repeating one.
-    std::int64_t picked[3];
-    int n = 0;
-    for (int st = 0; st < 3; ++st) {
-      if (q.status_mask & (1u << st)) picked[n++] = st;
-    }
-    for (int i = 0; i < 3; ++i) s.bind(2 + i, picked[i < n ? i : 0]);
-  }
-  if (q.has_after) {
-    s.bind(5, q.after_created);
-    s.bind_blob(6, q.after_id.bytes.data(), q.after_id.bytes.size());
-  }
-  s.bind(7, static_cast<std::int64_t>(q.limit) + 1);
-  for (;;) {
-    int rc = s.step();
-    if (rc == SQLITE_DONE) return ReadStatus::kOk;
-    if (rc != SQLITE_ROW) return ReadStatus::kError;
-    ListRow r{s.text(0), s.int64(1), {}};
-    std::string_view idb = s.blob(2);
-    if (idb.size() == 16) std::copy(idb.begin(), idb.end(), r.id.bytes.begin());
-    row(r);
-  }
+ReadStatus SqliteReader::list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+                              ListPage& page) {
+  return lister_.list(q, row, page);
 }
 
 ReadStatus SqliteReader::read_user(Stmt& s, UserRow& out) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/lister.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
 
@@ -17,7 +18,8 @@ class SqliteReader final : public Reader {
   SqliteReader(const std::string& path, const char* vfs, TaskCache* cache);
   ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                  std::int64_t& version) override;
-  ReadStatus list(const ListQuery& q, const std::function<void(const ListRow&)>& row) override;
+  ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+                  ListPage& page) override;
   bool ping() override;
   ReadStatus user_by_name(std::string_view username, UserRow& out) override;
   ReadStatus user_by_id(const util::Uuid& id, UserRow& out) override;
@@ -26,10 +28,10 @@ class SqliteReader final : public Reader {
   Db db_;
   TaskCache* cache_;
   Stmt get_;
-  Stmt list_[4];  // [has status filter][has cursor]
   Stmt ping_;
   Stmt user_by_name_, user_by_id_;
   ReadStatus read_user(Stmt& s, UserRow& out);
+  Lister lister_{db_};
   std::string json_;  // the last get()'s JSON, copied out before the read ends
 };
 

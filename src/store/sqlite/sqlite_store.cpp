@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "store/sqlite/migrate.hpp"
+#include "store/sqlite/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -69,6 +70,10 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
       db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
   if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
+  // tasks_fts (migration 002) is tokenized by brisk's own tokenizer.
+  if (!register_tokenizer(db.get())) {
+    throw std::runtime_error("this SQLite library lacks FTS5 (with unicode61), which brisk needs");
+  }
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"
   // keeps nothing, so it skips the sync).
   err = db.exec(temporary_ ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"

@@ -151,13 +151,26 @@ struct Row {
   util::Uuid id;
 };
 
-std::vector<Row> list(Store& s, const ListQuery& q) {
+struct Page {
   std::vector<Row> rows;
-  ReadStatus st = s.reader(0).list(q, [&](const ListRow& r) {
-    rows.push_back(Row{std::string(r.json), r.created_at, r.id});
-  });
+  ListPage end;
+};
+
+Row row_of(std::string_view json) {
+  Task t = parse_task(json);
+  return Row{std::string(json), t.created_at, t.id};
+}
+
+Page page(Store& s, const ListQuery& q) {
+  Page p;
+  ReadStatus st = s.reader(0).list(
+      q, [&](std::string_view json) { p.rows.push_back(row_of(json)); }, p.end);
   EXPECT_EQ(st, ReadStatus::kOk);
-  return rows;
+  return p;
+}
+
+std::vector<Row> list(Store& s, const ListQuery& q) {
+  return page(s, q).rows;
 }
 
 std::vector<Row> list_all(Store& s, Owner owner = kLocalOwner, unsigned status_mask = 0) {
@@ -625,17 +638,20 @@ TEST_F(StoreOps, ListFiltersByStatusMask) {
   EXPECT_EQ(count_with(7), 5u);
 }
 
-TEST_F(StoreOps, ListReturnsAtMostLimitPlusOne) {
+TEST_F(StoreOps, ListReturnsAtMostLimitAndSaysWhetherMoreFollow) {
   for (int i = 0; i < 6; ++i) ASSERT_EQ(run(s(), create_req("x")).status, Status::kOk);
   ListQuery q;
-  q.limit = 3;
-  EXPECT_EQ(list(s(), q).size(), 4u);
-  q.limit = 5;
-  EXPECT_EQ(list(s(), q).size(), 6u);
-  q.limit = 6;
-  EXPECT_EQ(list(s(), q).size(), 6u);
-  q.limit = 1;
-  EXPECT_EQ(list(s(), q).size(), 2u);
+  for (int limit : {1, 3, 5, 6, 7}) {
+    q.limit = limit;
+    Page p = page(s(), q);
+    EXPECT_EQ(p.rows.size(), static_cast<std::size_t>(std::min(limit, 6))) << limit;
+    EXPECT_EQ(p.end.more, limit < 6) << limit;
+    if (p.end.more) {
+      EXPECT_EQ(p.end.last.id, p.rows.back().id);
+      EXPECT_EQ(p.end.last.num, p.rows.back().created_at);
+      EXPECT_FALSE(p.end.last.null_key);
+    }
+  }
 }
 
 TEST_F(StoreOps, ListContinuesAfterAPosition) {
@@ -651,15 +667,13 @@ TEST_F(StoreOps, ListContinuesAfterAPosition) {
   std::vector<util::Uuid> seen;
   ListQuery q;
   q.limit = 3;
-  for (int page = 0; page < 10; ++page) {
-    std::vector<Row> rows = list(s(), q);
-    std::size_t served = std::min<std::size_t>(rows.size(), 3);
-    for (std::size_t i = 0; i < served; ++i) seen.push_back(rows[i].id);
-    if (rows.size() <= 3) break;
+  for (int page_no = 0; page_no < 10; ++page_no) {
+    Page p = page(s(), q);
+    for (const Row& r : p.rows) seen.push_back(r.id);
+    if (!p.end.more) break;
     q.has_after = true;
-    q.after_created = rows[served - 1].created_at;
-    q.after_id = rows[served - 1].id;
-    if (page == 0) {
+    q.after = p.end.last;
+    if (page_no == 0) {
       // A task created between pages does not disturb the continuation.
       ASSERT_EQ(run(s(), create_req("late")).status, Status::kOk);
     }
@@ -669,9 +683,11 @@ TEST_F(StoreOps, ListContinuesAfterAPosition) {
 
   // After the last row: nothing.
   q.has_after = true;
-  q.after_created = all.back().created_at;
-  q.after_id = all.back().id;
-  EXPECT_TRUE(list(s(), q).empty());
+  q.after.num = all.back().created_at;
+  q.after.id = all.back().id;
+  Page end = page(s(), q);
+  EXPECT_TRUE(end.rows.empty());
+  EXPECT_FALSE(end.end.more);
 }
 
 TEST_F(StoreOps, ListContinuationWithStatusFilter) {
@@ -684,15 +700,17 @@ TEST_F(StoreOps, ListContinuationWithStatusFilter) {
   ListQuery q;
   q.status_mask = 1u << 2;
   q.limit = 2;
-  std::vector<Row> first = list(s(), q);
-  ASSERT_EQ(first.size(), 3u);
+  Page first = page(s(), q);
+  ASSERT_EQ(first.rows.size(), 2u);
+  ASSERT_TRUE(first.end.more);
   q.has_after = true;
-  q.after_created = first[1].created_at;
-  q.after_id = first[1].id;
-  std::vector<Row> second = list(s(), q);
-  ASSERT_EQ(second.size(), 1u);
-  EXPECT_EQ(second[0].id, first[2].id);
-  EXPECT_EQ(parse_task(second[0].json).status, 2);
+  q.after = first.end.last;
+  Page second = page(s(), q);
+  ASSERT_EQ(second.rows.size(), 1u);
+  EXPECT_FALSE(second.end.more);
+  EXPECT_NE(second.rows[0].id, first.rows[0].id);
+  EXPECT_NE(second.rows[0].id, first.rows[1].id);
+  EXPECT_EQ(parse_task(second.rows[0].json).status, 2);
 }
 
 // ---------------------------------------------------------------- idempotency

@@ -8,6 +8,7 @@
 
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
+#include "store/sqlite/task_rows.hpp"
 #include "util/time.hpp"
 
 namespace brisk::store::sqlite {
@@ -27,9 +28,7 @@ Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
   rollback_ = db_.prepare("ROLLBACK");
-  insert_ = db_.prepare(
-      "INSERT INTO tasks (id, owner, status, priority, due_at, title, created_at, updated_at, "
-      "version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  insert_ = db_.prepare(kInsertTaskSql);
   select_ = db_.prepare("SELECT owner, body, version FROM tasks WHERE id = ?1");
   update_ = db_.prepare(
       "UPDATE tasks SET status = ?2, priority = ?3, due_at = ?4, title = ?5, updated_at = ?6, "
@@ -201,17 +200,7 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   t.created_at = t.updated_at = now;
   t.version = 1;
   res.json = tasks::serialize(t);
-  StmtScope s(insert_);
-  insert_.bind_blob(1, t.id.bytes.data(), 16)
-      .bind(2, r.owner)
-      .bind(3, t.status)
-      .bind(4, t.priority);
-  if (t.due_at)
-    insert_.bind(5, *t.due_at);
-  else
-    insert_.bind_null(5);
-  insert_.bind(6, t.title).bind(7, now).bind(8, now).bind(9, std::int64_t{1}).bind(10, res.json);
-  if (insert_.step() != SQLITE_DONE) return WriteResult{};
+  if (!insert_task(insert_, r.owner, t, res.json)) return WriteResult{};
   if (!r.idempotency_key.empty()) {
     StmtScope k(idem_put_);
     idem_put_.bind(1, r.owner)

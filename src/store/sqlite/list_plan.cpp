@@ -1,0 +1,333 @@
+#include "store/sqlite/list_plan.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+namespace brisk::store::sqlite {
+
+namespace {
+
+// Relevance: bm25 with title weighted above tags above description. Lower
+// (more negative) is better.
+constexpr const char* kRank = "bm25(tasks_fts, 4.0, 1.0, 2.0)";
+
+const char* key_column(SortKey k) {
+  switch (k) {
+    case SortKey::kCreatedAt:
+      return "t.created_at";
+    case SortKey::kUpdatedAt:
+      return "t.updated_at";
+    case SortKey::kPriority:
+      return "t.priority";
+    case SortKey::kDueAt:
+      return "t.due_at";
+    case SortKey::kTitle:
+      return "t.title_key";
+    case SortKey::kRelevance:
+      return kRank;
+  }
+  return "t.created_at";
+}
+
+const char* sort_index(SortKey k) {
+  switch (k) {
+    case SortKey::kCreatedAt:
+      return "tasks_owner_created";
+    case SortKey::kUpdatedAt:
+      return "tasks_owner_updated";
+    case SortKey::kPriority:
+      return "tasks_owner_priority";
+    case SortKey::kDueAt:
+      return "tasks_owner_due";
+    case SortKey::kTitle:
+      return "tasks_owner_title";
+    case SortKey::kRelevance:
+      break;
+  }
+  return "tasks_owner_created";
+}
+
+constexpr unsigned kAllStatuses = 0b111;  // every status selected: no filter
+
+// True when the tag table walk is in the sort order.
+bool tag_ordered(const Shape& s) {
+  return s.driver == Driver::kTag && s.sort == SortKey::kCreatedAt && !s.null_group;
+}
+
+}  // namespace
+
+std::uint32_t Shape::key() const {
+  std::uint32_t k = static_cast<std::uint32_t>(driver);
+  k = k << 3 | static_cast<std::uint32_t>(sort);
+  for (bool b : {desc, status, status_one, priority_min, priority_max, due_after, due_before,
+                 null_group, tag_check, search, after}) {
+    k = k << 1 | (b ? 1u : 0u);
+  }
+  return k;
+}
+
+bool Shape::ordered() const {
+  if (sort == SortKey::kRelevance) return false;
+  switch (driver) {
+    case Driver::kSortIndex:
+      return true;
+    case Driver::kStatusIndex:
+      return status_one && sort == SortKey::kCreatedAt && !null_group;
+    case Driver::kTag:
+      return tag_ordered(*this);
+    default:
+      return false;
+  }
+}
+
+std::string list_sql(const Shape& s) {
+  const bool relevance = s.sort == SortKey::kRelevance;
+  const char* dir = s.desc ? " DESC" : "";
+  const char* cmp = s.desc ? " < " : " > ";
+  std::string sql;
+  sql.reserve(640);
+
+  // The key column returned is the raw value the position is made of (for
+  // title, the title: the reader lowers ASCII letters itself, only for the
+  // row a cursor needs).
+  sql += "SELECT t.body, t.id, ";
+  sql += s.sort == SortKey::kTitle ? "t.title" : key_column(s.sort);
+
+  switch (s.driver) {
+    case Driver::kTag:
+      sql +=
+          " FROM task_tags AS g CROSS JOIN tasks AS t NOT INDEXED ON t.seq = g.seq"
+          " WHERE g.owner = ?1 AND g.tag = ?11";
+      break;
+    case Driver::kSearch:
+      sql +=
+          " FROM tasks_fts CROSS JOIN tasks AS t NOT INDEXED ON t.seq = tasks_fts.rowid"
+          " WHERE tasks_fts MATCH ?12 AND t.owner = ?1";
+      break;
+    default: {
+      const char* index = s.driver == Driver::kStatusIndex     ? "tasks_owner_status_created"
+                          : s.driver == Driver::kPriorityIndex ? "tasks_owner_priority"
+                          : s.driver == Driver::kDueIndex      ? "tasks_owner_due"
+                          : s.null_group                       ? "tasks_owner_due"
+                                                               : sort_index(s.sort);
+      sql += " FROM tasks AS t INDEXED BY ";
+      sql += index;
+      sql += " WHERE t.owner = ?1";
+    }
+  }
+
+  if (s.status) {
+    sql += s.driver == Driver::kStatusIndex && s.status_one ? " AND t.status = ?2"
+                                                            : " AND t.status IN (?2, ?3, ?4)";
+  }
+  if (s.priority_min) sql += " AND t.priority >= ?5";
+  if (s.priority_max) sql += " AND t.priority <= ?6";
+  if (s.null_group) sql += " AND t.due_at IS NULL";
+  if (s.due_after) sql += " AND t.due_at > ?7";
+  if (s.due_before) sql += " AND t.due_at < ?8";
+  if (s.tag_check) {
+    sql +=
+        " AND (SELECT count(*) FROM task_tags AS h WHERE h.owner = ?1"
+        " AND h.tag IN (SELECT value FROM json_each(?9))"
+        " AND h.created_at = t.created_at AND h.id = t.id) = ?10";
+  }
+  if (s.search && s.driver != Driver::kSearch) {
+    sql += " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
+  }
+  if (s.after) {
+    if (relevance) {
+      // Best first, ties newest first.
+      sql += " AND (";
+      sql += kRank;
+      sql += " > ?13 OR (";
+      sql += kRank;
+      sql += " = ?13 AND t.id < ?14))";
+    } else if (s.null_group) {
+      sql += " AND t.id";
+      sql += cmp;
+      sql += "?14";
+    } else if (tag_ordered(s)) {
+      sql += " AND (g.created_at, g.id)";
+      sql += cmp;
+      sql += "(?13, ?14)";
+    } else {
+      sql += " AND (";
+      sql += key_column(s.sort);
+      sql += ", t.id)";
+      sql += cmp;
+      sql += "(?13, ?14)";
+    }
+  }
+
+  if (relevance) {
+    sql += " ORDER BY 3, t.id DESC";
+  } else if (s.null_group) {
+    sql += " ORDER BY t.id";
+    sql += dir;
+  } else if (tag_ordered(s)) {
+    sql += " ORDER BY g.created_at";
+    sql += dir;
+    sql += ", g.id";
+    sql += dir;
+  } else {
+    sql += " ORDER BY ";
+    sql += key_column(s.sort);
+    sql += dir;
+    sql += ", t.id";
+    sql += dir;
+  }
+  sql += " LIMIT ?15";
+  return sql;
+}
+
+std::int64_t probe_cap(int limit, std::int64_t total) {
+  // A sorted match costs about twice a walked row (table lookup and sorter).
+  const double balance =
+      std::sqrt((limit + 1.0) * static_cast<double>(std::max<std::int64_t>(total, 0)) / 2.0);
+  // At most kMaxProbe: a probe of a common filter reads that many index
+  // entries on every request. Between the cap and the balance point, the
+  // hedged walk bounds the cost instead.
+  return std::clamp(static_cast<std::int64_t>(balance), std::int64_t{64}, kMaxProbe);
+}
+
+std::string probe_sql(Probe p) {
+  const char* inner = "";
+  switch (p) {
+    case Probe::kStatus:
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_status_created"
+          " WHERE owner = ?1 AND status IN (?2, ?3, ?4)";
+      break;
+    case Probe::kPriority:
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_priority"
+          " WHERE owner = ?1 AND priority >= ?5 AND priority <= ?6";
+      break;
+    case Probe::kDue:
+      inner =
+          "SELECT 1 FROM tasks INDEXED BY tasks_owner_due"
+          " WHERE owner = ?1 AND due_at > ?7 AND due_at < ?8";
+      break;
+    case Probe::kTag:
+      inner = "SELECT 1 FROM task_tags WHERE owner = ?1 AND tag = ?11";
+      break;
+    case Probe::kSearch:
+      // Counts matches of every owner: the owner is not in the full-text index.
+      inner = "SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ?12";
+      break;
+  }
+  return std::string("SELECT count(*) FROM (") + inner + " LIMIT ?15)";
+}
+
+Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
+  Plan p;
+  Shape& s = p.shape;
+  s.sort = q.sort;
+  s.desc = q.sort == SortKey::kRelevance || q.descending;
+  s.null_group = null_group;
+  s.status = q.status_mask != 0 && q.status_mask != kAllStatuses;
+  s.status_one = std::popcount(q.status_mask) == 1;
+  s.priority_min = q.priority_min > kMinPriority;
+  s.priority_max = q.priority_max < kMaxPriority;
+  s.search = !q.search.empty();
+  if (null_group) {
+    s.after = q.has_after && q.after.null_key;
+  } else {
+    s.after = q.has_after && !q.after.null_key;
+    // A due_at sort's first phase holds only tasks with due_at: both bounds
+    // are always bound (to the int64 extremes when absent).
+    const bool due_sort = q.sort == SortKey::kDueAt;
+    s.due_after = due_sort || q.due_after.has_value();
+    s.due_before = due_sort || q.due_before.has_value();
+  }
+  const bool tags = !q.tags.empty();
+
+  if (q.sort == SortKey::kRelevance) {
+    s.driver = Driver::kSearch;
+    s.tag_check = tags;
+    return p;
+  }
+
+  // The rarest tag drives tag walks; with one tag there is nothing to compare.
+  std::int64_t tag_count = -1;
+  if (q.tags.size() > 1) {
+    for (std::size_t i = 0; i < q.tags.size(); ++i) {
+      std::int64_t n = probe(Probe::kTag, i);
+      if (tag_count < 0 || n < tag_count) {
+        tag_count = n;
+        p.tag = i;
+      }
+    }
+  }
+
+  // The ordered driver, and which filters it covers.
+  Driver ordered = Driver::kSortIndex;
+  bool covers_status = false, covers_priority = false, covers_due = false, covers_tag = false;
+  if (q.sort == SortKey::kCreatedAt && !null_group) {
+    if (tags) {
+      ordered = Driver::kTag;
+      covers_tag = true;
+    } else if (s.status_one) {
+      ordered = Driver::kStatusIndex;
+      covers_status = true;
+    }
+  }
+  if (q.sort == SortKey::kPriority) covers_priority = true;
+  if (q.sort == SortKey::kDueAt) covers_due = true;
+
+  // Filters that could drive instead: the one with the fewest matches wins
+  // if it has fewer than the cap. The best of them (search aside) is also
+  // the fallback of a hedged walk.
+  Driver best = ordered;
+  Driver runner_up = ordered;
+  std::int64_t best_count = cap;
+  std::int64_t runner_count = INT64_MAX;
+  auto consider = [&](Driver d, std::int64_t n) {
+    if (n < best_count) {
+      best_count = n;
+      best = d;
+    }
+    if (n < runner_count && d != Driver::kSearch) {
+      runner_count = n;
+      runner_up = d;
+    }
+  };
+  if (s.status && !covers_status) consider(Driver::kStatusIndex, probe(Probe::kStatus, 0));
+  if ((s.priority_min || s.priority_max) && !covers_priority) {
+    consider(Driver::kPriorityIndex, probe(Probe::kPriority, 0));
+  }
+  if (q.due_filtered() && !covers_due && !null_group)
+    consider(Driver::kDueIndex, probe(Probe::kDue, 0));
+  if (tags && !covers_tag) {
+    consider(Driver::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, p.tag));
+  }
+  if (s.search) consider(Driver::kSearch, probe(Probe::kSearch, 0));
+
+  s.driver = best;
+  s.tag_check = tags && !(s.driver == Driver::kTag && q.tags.size() == 1);
+
+  // A walk whose rows are filtered can find its matches late: hedge it,
+  // unless search text is among the filters (its IN set is built by the
+  // first steps, which a budget would count).
+  if (s.driver == ordered && runner_up != ordered && !s.search) {
+    p.hedged = true;
+    p.fallback = s;
+    p.fallback.driver = runner_up;
+    p.fallback.tag_check = tags && !(runner_up == Driver::kTag && q.tags.size() == 1);
+    p.fallback_tag = p.tag;
+  }
+
+  // Walking an ordered index after a position: the start-side bound of a
+  // filter on the sort key is implied by the position (which satisfied it)
+  // and must not be an index bound, or the walk would start from the filter's
+  // bound instead of the position.
+  if (s.after && s.driver == Driver::kSortIndex) {
+    if (q.sort == SortKey::kPriority) (s.desc ? s.priority_max : s.priority_min) = false;
+    if (q.sort == SortKey::kDueAt) (s.desc ? s.due_before : s.due_after) = false;
+  }
+  return p;
+}
+
+}  // namespace brisk::store::sqlite

@@ -1,0 +1,116 @@
+// Planning GET /tasks on SQLite. A query is run as one or two statements
+// (two for a due_at sort: tasks with due_at, then those without), each of a
+// "shape": which index or table drives it, the sort, and which filter
+// clauses it has. The SQL of a shape is made of fixed fragments with
+// numbered parameters (kParam*); user text is only ever bound.
+//
+// The driver is chosen so that a page costs about `limit` rows however many
+// tasks there are, whenever an index can give that:
+//  - an index that yields the sort order and covers the filters is walked
+//    in order, and the walk stops after limit + 1 rows;
+//  - a filter that no such index covers is checked per row while walking,
+//    which stays cheap while it matches a fair share of the rows. When it
+//    matches few rows, that filter's index drives instead, and its matches
+//    are sorted. A walk examines about limit x total / matches rows, the
+//    sort handles `matches` rows: they balance at sqrt(limit x total), the
+//    probe cap. A count through the filter's own index, stopped at the cap,
+//    decides.
+//  - a filter can match many rows overall yet few early in the order (due
+//    dates correlate with creation dates). So a walk with per-row filters is
+//    hedged: it runs on a budget of SQLite VM steps, and if the page is not
+//    full when the budget is spent, the rest of the page comes from the
+//    best filter's index (sorted), continuing after the last row served.
+//    A page then costs at most the budget plus that filter's matches.
+//  - search text always drives through tasks_fts (relevance order, or few
+//    matches); as a per-row filter of a walk it is one IN over the matching
+//    rowids, computed once per statement (FTS5 prefix queries rebuild their
+//    doclist on every evaluation, so a per-row MATCH would be linear per row).
+// INDEXED BY / NOT INDEXED / CROSS JOIN pin the plan, so it does not depend
+// on statistics; list_plan_test.cpp checks every shape with EXPLAIN QUERY PLAN.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "store/list_query.hpp"
+
+namespace brisk::store::sqlite {
+
+// Bound parameters, the same numbers in every statement.
+enum Param : int {
+  kParamOwner = 1,
+  kParamStatus0 = 2,  // ..4: the selected statuses, the first repeated to fill
+  kParamPriorityMin = 5,
+  kParamPriorityMax = 6,
+  kParamDueAfter = 7,   // INT64_MIN when absent
+  kParamDueBefore = 8,  // INT64_MAX when absent
+  kParamTagsJson = 9,   // JSON array of every tag
+  kParamTagCount = 10,
+  kParamTag = 11,  // the driving (or probed) tag
+  kParamSearch = 12,
+  kParamAfterKey = 13,
+  kParamAfterId = 14,
+  kParamLimit = 15,  // rows wanted; for probes, the cap
+};
+
+enum class Driver : std::uint8_t {
+  kSortIndex,      // the sort key's index (owner, key, id), walked in order
+  kStatusIndex,    // (owner, status, created_at, id): in order for one status and created_at
+  kPriorityIndex,  // (owner, priority, id) range, then sorted
+  kDueIndex,       // (owner, due_at, id) range, then sorted
+  kTag,            // task_tags (owner, tag, created_at, id): in order for created_at
+  kSearch,         // tasks_fts MATCH, then sorted
+};
+
+struct Shape {
+  Driver driver = Driver::kSortIndex;
+  SortKey sort = SortKey::kCreatedAt;
+  bool desc = true;
+  bool status = false;      // status IN (...) (or = for kStatusIndex with one status)
+  bool status_one = false;  // exactly one status selected
+  bool priority_min = false, priority_max = false;  // priority >= / <= clauses
+  bool due_after = false, due_before = false;       // due_at > / < clauses
+  bool null_group = false;  // due_at sort: the tasks without due_at (ordered by id)
+  bool tag_check = false;   // every tag checked per row
+  bool search = false;      // search checked per row (driver kSearch: it drives)
+  bool after = false;       // continue after (key, id)
+
+  std::uint32_t key() const;
+  // True when the driver yields the sort order (no sort step).
+  bool ordered() const;
+};
+
+std::string list_sql(const Shape& s);
+
+// Bounded counts that decide between drivers.
+enum class Probe : std::uint8_t { kStatus, kPriority, kDue, kTag, kSearch };
+std::string probe_sql(Probe p);
+
+// The match count below which a filter drives, for a page of `limit` rows
+// among about `total` tasks (see above), at most kMaxProbe.
+inline constexpr std::int64_t kMaxProbe = 2000;
+std::int64_t probe_cap(int limit, std::int64_t total);
+
+// Counts the matches of one filter, up to the cap; for kTag, of tag number
+// `tag` of the query.
+using ProbeFn = std::function<std::int64_t(Probe p, std::size_t tag)>;
+
+struct Plan {
+  Shape shape;
+  std::size_t tag = 0;  // the tag bound to kParamTag (driving tag)
+  // A hedged walk: `fallback` serves the rest of the page if the walk
+  // exceeds its budget (fallback.after is set by the runner).
+  bool hedged = false;
+  Shape fallback;
+  std::size_t fallback_tag = 0;
+};
+
+// VM steps a hedged walk may take (about 5 to 15 per row examined: some
+// 10 ms of work).
+inline constexpr int kWalkBudgetSteps = 100'000;
+
+// Plans the phase with or without due_at (`null_group`) of `q`. Calls
+// `probe` only for filters that could drive (counting up to `cap`).
+Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe);
+
+}  // namespace brisk::store::sqlite

@@ -1,0 +1,246 @@
+#include "store/sqlite/lister.hpp"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "util/json_writer.hpp"
+
+namespace brisk::store::sqlite {
+
+namespace {
+
+constexpr std::uint32_t kProbeKey = 0x80000000u;
+
+// The title sort key, as the title_key column computes it (002_query.sql):
+// ASCII letters lowered, everything else kept.
+void title_key(std::string_view title, std::string& out) {
+  out.assign(title);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+}
+
+// Reads the position of the row `s` is on (columns: body, id, key).
+void position_of(const Stmt& s, SortKey sort, bool null_group, ListPosition& out) {
+  std::string_view id = s.blob(1);
+  if (id.size() == 16) std::copy(id.begin(), id.end(), out.id.bytes.begin());
+  out.null_key = null_group;
+  switch (sort) {
+    case SortKey::kTitle:
+      title_key(s.text(2), out.text);
+      break;
+    case SortKey::kRelevance:
+      out.rank = s.real(2);
+      break;
+    default:
+      out.num = null_group ? 0 : s.int64(2);
+      break;
+  }
+}
+
+// Interrupts the statements of `db` after about `steps` VM steps (0: no
+// limit) until destroyed.
+class StepBudget {
+ public:
+  StepBudget(sqlite3* db, int steps) : db_(steps > 0 ? db : nullptr), left_(steps / kEvery) {
+    if (db_) sqlite3_progress_handler(db_, kEvery, &StepBudget::tick, this);
+  }
+  ~StepBudget() {
+    if (db_) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  }
+  StepBudget(const StepBudget&) = delete;
+  StepBudget& operator=(const StepBudget&) = delete;
+
+ private:
+  static constexpr int kEvery = 1000;
+  static int tick(void* self) { return --static_cast<StepBudget*>(self)->left_ < 0 ? 1 : 0; }
+  sqlite3* db_;
+  int left_;
+};
+
+// Runs BEGIN now and COMMIT when destroyed: the phases of one page read
+// one snapshot.
+class ReadTxn {
+ public:
+  explicit ReadTxn(Db& db, bool on) : db_(on ? &db : nullptr) {
+    if (db_) db_->exec("BEGIN");
+  }
+  ~ReadTxn() {
+    if (db_) db_->exec("COMMIT");
+  }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+ private:
+  Db* db_;
+};
+
+}  // namespace
+
+struct Lister::Run {
+  const ListQuery& q;
+  const std::function<void(std::string_view)>& row;
+  ListPage& page;
+  int served = 0;
+  bool probe_failed = false;
+  ListPosition current;   // the last row served by a hedged walk
+  std::int64_t cap = -1;  // the probe cap (-1: not yet known)
+  // Memoized probe counts by Probe (-1: not yet); tags have one per tag.
+  std::array<std::int64_t, 5> memo{-1, -1, -1, -1, -1};
+  std::vector<std::int64_t> tag_memo;
+};
+
+void Lister::bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit) {
+  s.bind(kParamOwner, q.owner);
+  std::int64_t picked[3];
+  int n = 0;
+  for (int st = 0; st < 3; ++st) {
+    if (q.status_mask & (1u << st)) picked[n++] = st;
+  }
+  for (int i = 0; i < 3; ++i) s.bind(kParamStatus0 + i, n ? picked[i < n ? i : 0] : 0);
+  s.bind(kParamPriorityMin, q.priority_min).bind(kParamPriorityMax, q.priority_max);
+  s.bind(kParamDueAfter, q.due_after.value_or(std::numeric_limits<std::int64_t>::min()));
+  s.bind(kParamDueBefore, q.due_before.value_or(std::numeric_limits<std::int64_t>::max()));
+  if (!q.tags.empty()) {
+    s.bind(kParamTagsJson, std::string_view(tags_json_));
+    s.bind(kParamTagCount, static_cast<std::int64_t>(q.tags.size()));
+    s.bind(kParamTag, std::string_view(q.tags[tag < q.tags.size() ? tag : 0]));
+  }
+  if (!q.search.empty()) s.bind(kParamSearch, std::string_view(q.search));
+  s.bind(kParamLimit, limit);
+}
+
+std::int64_t Lister::probe(const ListQuery& q, Probe p, std::size_t tag, std::int64_t cap) {
+  Stmt& s = cache_.get(kProbeKey | static_cast<std::uint32_t>(p), [p] { return probe_sql(p); });
+  StmtScope scope(s);
+  bind(s, q, tag, cap);
+  if (s.step() != SQLITE_ROW) return -1;
+  return s.int64(0);
+}
+
+std::int64_t Lister::total_estimate() {
+  // The largest seq: every task ever stored, all owners. An upper bound of
+  // the owner's tasks, in O(log n).
+  Stmt& s = cache_.get(kProbeKey | 0xFF, [] { return std::string("SELECT max(seq) FROM tasks"); });
+  StmtScope scope(s);
+  return s.step() == SQLITE_ROW ? s.int64(0) : 0;
+}
+
+ReadStatus Lister::phase(Run& run, bool null_group) {
+  const ListQuery& q = run.q;
+  // Two captures: small enough for std::function to hold without allocating.
+  auto memo_probe = [this, &run](Probe p, std::size_t tag) -> std::int64_t {
+    std::int64_t* slot =
+        p == Probe::kTag ? &run.tag_memo.at(tag) : &run.memo.at(static_cast<std::size_t>(p));
+    if (*slot < 0) {
+      *slot = probe(run.q, p, tag, run.cap);
+      if (*slot < 0) {
+        run.probe_failed = true;
+        *slot = run.cap;  // no preference; the failure is reported below
+      }
+    }
+    return *slot;
+  };
+  const bool filtered = q.status_mask != 0 || q.priority_filtered() || q.due_filtered() ||
+                        !q.tags.empty() || !q.search.empty();
+  if (run.cap < 0 && filtered) run.cap = probe_cap(q.limit, total_estimate());
+  const Plan pl = plan(q, null_group, run.cap, memo_probe);
+  if (run.probe_failed) return ReadStatus::kError;
+
+  const ListPosition* after = pl.shape.after ? &q.after : nullptr;
+  const int served_before = run.served;
+  bool interrupted = false;
+  ReadStatus st =
+      run_shape(run, pl.shape, pl.tag, after, pl.hedged ? walk_budget_ : 0, interrupted);
+  if (st != ReadStatus::kOk || !interrupted) return st;
+  // The walk spent its budget: the best filter's index serves the rest of
+  // the page, after the last row the walk served (or where the walk began).
+  ++stats_.fallbacks;
+  const ListPosition resume = run.current;
+  if (run.served > served_before) after = &resume;
+  Shape rest = pl.fallback;
+  rest.after = after != nullptr;
+  return run_shape(run, rest, pl.fallback_tag, after, 0, interrupted);
+}
+
+ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
+                             const ListPosition* after, int budget, bool& interrupted) {
+  const ListQuery& q = run.q;
+  Stmt& s = cache_.get(shape.key(), [&] { return list_sql(shape); });
+  StmtScope scope(s);
+  ++stats_.driver[static_cast<std::size_t>(shape.driver)];
+  bind(s, q, tag, static_cast<std::int64_t>(q.limit) + 1 - run.served);
+  if (after) {
+    if (!shape.null_group) {
+      switch (q.sort) {
+        case SortKey::kTitle:
+          s.bind(kParamAfterKey, std::string_view(after->text));
+          break;
+        case SortKey::kRelevance:
+          s.bind_double(kParamAfterKey, after->rank);
+          break;
+        default:
+          s.bind(kParamAfterKey, after->num);
+          break;
+      }
+    }
+    s.bind_blob(kParamAfterId, after->id.bytes.data(), after->id.bytes.size());
+  }
+  StepBudget limit(cache_.db().get(), budget);
+
+  for (;;) {
+    int rc = s.step();
+    if (rc == SQLITE_DONE) return ReadStatus::kOk;
+    if (rc == SQLITE_INTERRUPT && budget > 0) {
+      interrupted = true;
+      return ReadStatus::kOk;
+    }
+    if (rc != SQLITE_ROW) return ReadStatus::kError;
+    if (run.served == q.limit) {
+      run.page.more = true;
+      return ReadStatus::kOk;
+    }
+    run.row(s.text(0));
+    // The last row a full page serves is the position a cursor continues
+    // from; a hedged walk keeps every row's, to resume after it.
+    if (run.served == q.limit - 1) position_of(s, q.sort, shape.null_group, run.page.last);
+    if (budget > 0) position_of(s, q.sort, shape.null_group, run.current);
+    ++run.served;
+  }
+}
+
+ReadStatus Lister::list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+                        ListPage& page) {
+  page = ListPage{};
+  if (q.limit < 1) return ReadStatus::kOk;
+  if (!q.tags.empty()) {
+    tags_json_.clear();
+    util::JsonWriter w(tags_json_);
+    w.StartArray();
+    for (const std::string& t : q.tags) w.String(t);
+    w.EndArray();
+  }
+  Run run{q, row, page, 0, false, {}, -1, {-1, -1, -1, -1, -1}, {}};
+  run.tag_memo.assign(q.tags.size(), -1);
+  try {
+    // A due_at sort serves the tasks with due_at, then those without.
+    const bool two_phases = q.sort == SortKey::kDueAt && !q.due_filtered();
+    ReadTxn txn(cache_.db(), two_phases);
+    if (!(two_phases && q.has_after && q.after.null_key)) {
+      if (ReadStatus st = phase(run, false); st != ReadStatus::kOk || page.more || !two_phases) {
+        return st;
+      }
+    }
+    return phase(run, true);
+  } catch (const std::exception& e) {
+    spdlog::error("list query failed: {}", e.what());
+    return ReadStatus::kError;
+  }
+}
+
+}  // namespace brisk::store::sqlite

@@ -1,0 +1,151 @@
+#include "store/sqlite/tokenizer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/search.hpp"
+#include "store/sqlite/db.hpp"
+
+namespace brisk::store::sqlite {
+namespace {
+
+std::vector<std::string> tokens(std::string_view text, bool query = false) {
+  std::vector<std::string> out;
+  EXPECT_TRUE(tokenize(text, query, [&](std::string_view t) { out.emplace_back(t); }));
+  return out;
+}
+
+using Tokens = std::vector<std::string>;
+
+TEST(Tokenizer, FoldsCaseAndDiacritics) {
+  EXPECT_EQ(tokens("Write the REPORT"), (Tokens{"write", "the", "report"}));
+  EXPECT_EQ(tokens("Café crème brûlée"), (Tokens{"cafe", "creme", "brulee"}));
+  EXPECT_EQ(tokens("ZOË Ångström naïve"), (Tokens{"zoe", "angstrom", "naive"}));
+}
+
+TEST(Tokenizer, PunctuationSeparates) {
+  EXPECT_EQ(tokens("e-mail: \"quoted\" (x) a*b NEAR/3"),
+            (Tokens{"e", "mail", "quoted", "x", "a", "b", "near", "3"}));
+  EXPECT_TRUE(tokens("!?*\"()-:^{}").empty());
+  EXPECT_TRUE(tokens("").empty());
+}
+
+TEST(Tokenizer, EveryCjkCharacterIsAToken) {
+  EXPECT_EQ(tokens("月次報告書"), (Tokens{"月", "次", "報", "告", "書"}));
+  EXPECT_EQ(tokens("東京タワーを予約"), (Tokens{"東", "京", "タ", "ワ", "ー", "を", "予", "約"}));
+  // Mixed with other letters: the non-CJK runs stay whole.
+  EXPECT_EQ(tokens("Tokyo東京Tower 2026年"), (Tokens{"tokyo", "東", "京", "tower", "2026", "年"}));
+  // Korean is written with spaces: words stay whole.
+  EXPECT_EQ(tokens("보고서 작성"), (Tokens{"보고서", "작성"}));
+  // Fullwidth punctuation separates.
+  EXPECT_EQ(tokens("会議、報告。"), (Tokens{"会", "議", "報", "告"}));
+}
+
+TEST(Tokenizer, QueriesTokenizeLikeDocuments) {
+  for (std::string_view t : {"Café Report", "月次報告書", "e-mail", "Tokyo東京"}) {
+    EXPECT_EQ(tokens(t, true), tokens(t, false)) << t;
+  }
+}
+
+TEST(Tokenizer, CjkRanges) {
+  EXPECT_TRUE(is_cjk(U'報'));
+  EXPECT_TRUE(is_cjk(U'あ'));
+  EXPECT_TRUE(is_cjk(U'ア'));
+  EXPECT_TRUE(is_cjk(U'ｱ'));
+  EXPECT_TRUE(is_cjk(U'々'));
+  EXPECT_TRUE(is_cjk(U'\U00020B9F'));  // 𠮟, extension B
+  EXPECT_FALSE(is_cjk(U'a'));
+  EXPECT_FALSE(is_cjk(U'é'));
+  EXPECT_FALSE(is_cjk(U'보'));
+  EXPECT_FALSE(is_cjk(U'、'));
+}
+
+TEST(Tokenizer, RegistersOnAConnection) {
+  Db db;
+  ASSERT_EQ(db.open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
+  ASSERT_TRUE(register_tokenizer(db.get()));
+  EXPECT_EQ(db.exec("CREATE VIRTUAL TABLE f USING fts5(a, tokenize = 'brisk remove_diacritics 2');"
+                    "INSERT INTO f (rowid, a) VALUES (1, 'Le café de Zoë'), (2, '月次報告書'),"
+                    " (3, 'reporting');"),
+            "");
+  auto match = [&](std::string_view q) {
+    std::string expr;
+    EXPECT_EQ(build_search(q, expr), SearchStatus::kOk) << q;
+    Stmt s = db.prepare(
+        "SELECT group_concat(rowid) FROM (SELECT rowid FROM f WHERE f MATCH ?1 "
+        "ORDER BY rowid)");
+    s.bind(1, std::string_view(expr));
+    EXPECT_EQ(s.step(), SQLITE_ROW) << db.error();
+    return std::string(s.text(0));
+  };
+  EXPECT_EQ(match("cafe"), "1");
+  EXPECT_EQ(match("CAFÉ zoe"), "1");
+  EXPECT_EQ(match("rep"), "3");
+  EXPECT_EQ(match("報告"), "2");
+  EXPECT_EQ(match("報"), "2");
+  EXPECT_EQ(match("次報告"), "2");
+  EXPECT_EQ(match("告報"), "") << "CJK characters must be adjacent and in order";
+  EXPECT_EQ(match("cafe nothing"), "") << "every word must match";
+  EXPECT_EQ(match("\"de\" (café)"), "1");
+}
+
+TEST(Tokenizer, UnregisteredConnectionCannotUseTheIndex) {
+  Db db;
+  ASSERT_EQ(db.open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
+  EXPECT_NE(db.exec("CREATE VIRTUAL TABLE f USING fts5(a, tokenize = 'brisk');"), "");
+}
+
+// ---------------------------------------------------------------- build_search
+
+std::string search(std::string_view text) {
+  std::string out;
+  EXPECT_EQ(build_search(text, out), SearchStatus::kOk) << text;
+  return out;
+}
+
+TEST(BuildSearch, WordsArePrefixPhrasesJoinedByAnd) {
+  EXPECT_EQ(search("report"), R"("report"*)");
+  EXPECT_EQ(search("  Weekly   REPORT "), R"("weekly"* AND "report"*)");
+  EXPECT_EQ(search("e-mail"), R"("e mail"*)");
+  EXPECT_EQ(search("東京タワー"), R"("東 京 タ ワ ー"*)");
+  EXPECT_EQ(search("Café"), search("cafe"));
+}
+
+TEST(BuildSearch, SplitsAtUnicodeWhiteSpace) {
+  EXPECT_EQ(search("a\u00A0b"), R"("a"* AND "b"*)");
+  EXPECT_EQ(search("a\u3000b"), R"("a"* AND "b"*)");
+  EXPECT_EQ(search("a\u2003b\tc\nd"), R"("a"* AND "b"* AND "c"* AND "d"*)");
+}
+
+TEST(BuildSearch, SyntaxCharactersAreNeverOperators) {
+  EXPECT_EQ(search("\"report"), R"("report"*)");
+  EXPECT_EQ(search("NEAR(a b)"), R"("near a"* AND "b"*)");
+  EXPECT_EQ(search("a OR b NOT c"), R"("a"* AND "or"* AND "b"* AND "not"* AND "c"*)");
+  EXPECT_EQ(search("title:x"), R"("title x"*)");
+  EXPECT_EQ(search("-x *y ^z"), R"("x"* AND "y"* AND "z"*)");
+  EXPECT_EQ(search("{title description}: x"), R"("title"* AND "description"* AND "x"*)");
+  // Punctuation-only words are dropped; the rest still searches.
+  EXPECT_EQ(search("!!! report ???"), R"("report"*)");
+}
+
+TEST(BuildSearch, NothingSearchable) {
+  std::string out = "stale";
+  for (std::string_view t : {"", " ", "\t\n", "\"", "\"\"", "*", "-", "()", "!?.,;:", "\u3000"}) {
+    EXPECT_EQ(build_search(t, out), SearchStatus::kNoWords) << t;
+    EXPECT_TRUE(out.empty()) << t;
+  }
+}
+
+TEST(BuildSearch, AtMostMaxWords) {
+  std::string text, out;
+  for (int i = 0; i < kMaxSearchWords; ++i) text += "w" + std::to_string(i) + " ";
+  EXPECT_EQ(build_search(text, out), SearchStatus::kOk);
+  EXPECT_EQ(build_search(text + "! ? -", out), SearchStatus::kOk) << "punctuation is no word";
+  EXPECT_EQ(build_search(text + "more", out), SearchStatus::kTooManyWords);
+  EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
+}  // namespace brisk::store::sqlite

@@ -111,6 +111,10 @@ class Store {
   // 32 random bytes kept in the database: the HS256 token signing key.
   virtual std::string token_key() = 0;
   virtual CommitStats commit_stats() const = 0;
+  // A counter that changes whenever a commit changes any task, bumped before
+  // the commit's completions run; nullopt when other processes may write
+  // (then nothing derived from reads may be cached).
+  virtual std::optional<std::uint64_t> task_generation() const { return std::nullopt; }
   // Stops the writer after it has committed everything submitted.
   virtual void stop() = 0;
 };

@@ -10,6 +10,7 @@
 // data.
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -31,6 +32,9 @@ class TaskCache {
   void put(const util::Uuid& id, std::uint64_t generation, std::int64_t owner, std::int64_t version,
            std::string_view json);
   void invalidate(const util::Uuid& id);
+  // Bumped after every commit that changed a task (lists depend on all).
+  void bump_generation() { generation_.fetch_add(1, std::memory_order_release); }
+  std::uint64_t task_generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   struct Entry {
@@ -56,6 +60,7 @@ class TaskCache {
   static constexpr std::size_t kShards = 64;
   Shard& shard(const util::Uuid& id) { return shards_[id.bytes[15] % kShards]; }
   std::size_t shard_budget_;
+  std::atomic<std::uint64_t> generation_{0};
   std::array<Shard, kShards> shards_;
 };
 

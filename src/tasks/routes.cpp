@@ -6,6 +6,7 @@
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
 #include "tasks/etag.hpp"
+#include "tasks/list_cache.hpp"
 #include "tasks/list_query.hpp"
 #include "tasks/operations.hpp"
 #include "tasks/task.hpp"
@@ -226,13 +227,25 @@ class ListTasks final : public http::Handler {
   void handle(Exchange& ex) override {
     store::Owner owner;
     if (!ctx_.auth.authenticate(ex, owner)) return;
+    // A repeated list with no write since is answered from this thread's
+    // cache (only valid bodies are cached, so a hit skips validation too).
+    std::optional<std::uint64_t> generation = ctx_.store.task_generation();
+    std::string_view query = ex.request().query;
+    ListCache& cache = ListCache::for_this_thread();
+    if (generation) {
+      if (const std::string* body = cache.find(owner, query, *generation)) {
+        ex.respond(200).body(kJson, *body);
+        return;
+      }
+    }
     ListRequest lr;
     api::Errors errs;
-    if (!parse_list_request(ex.request().query, owner, ctx_.cursors, lr, errs)) {
+    if (!parse_list_request(query, owner, ctx_.cursors, lr, errs)) {
       return api::reply_invalid(ex, errs);
     }
     http::ResponseBuilder rb = ex.respond(200);
     std::string& out = rb.begin_body(kJson);
+    const std::size_t body_start = out.size();
     out.append(R"({"tasks":[)");
     int n = 0;
     store::ListPage page;
@@ -253,6 +266,9 @@ class ListTasks final : public http::Handler {
       out.append("\"").append(next_cursor(lr, page.last, ctx_.cursors)).append("\"}");
     } else {
       out.append("null}");
+    }
+    if (generation) {
+      cache.put(owner, query, *generation, std::string_view(out).substr(body_start));
     }
     rb.end_body();
   }

@@ -145,11 +145,16 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     spdlog::error("cannot begin a write transaction: {}", db_.error());
   }
   if (ok && cache_) {
+    bool any = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const WriteRequest& r = batch[i];
+      bool task_write = r.kind != WriteRequest::Kind::kCreateUser;
       bool changed = r.kind == WriteRequest::Kind::kUpdate || r.kind == WriteRequest::Kind::kDelete;
+      if (task_write && results[i].status == WriteResult::Status::kOk) any = true;
       if (changed && results[i].status == WriteResult::Status::kOk) cache_->invalidate(r.id);
     }
+    // Lists depend on every task: any change ends every cached list.
+    if (any) cache_->bump_generation();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     WriteResult res = ok ? std::move(results[i]) : WriteResult{};

@@ -7,6 +7,7 @@ pkgs=(
   libboost-dev libsimdjson-dev rapidjson-dev libsqlite3-dev libpq-dev
   libspdlog-dev libcli11-dev libsodium-dev libjwt-dev zlib1g-dev libgtest-dev
   python3 python3-pytest python3-httpx
+  wrk
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,154 @@
+/* The ceiling: a single-threaded epoll server that answers every HTTP/1.1
+ * request with the same canned bytes (a 200 with a task-sized JSON body).
+ * It does no routing and keeps no tasks; it parses just enough to find
+ * request boundaries (end of headers, then Content-Length bytes of body) so
+ * that keep-alive and pipelined requests each get exactly one answer, and all
+ * answers to one read leave in one write.
+ *
+ *     cc -O2 -o canned canned.c && ./canned 8080
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BODY                                                                                        \
+  "{\"id\":\"01a19467-ebe6-7a04-bcea-af308142c8ea\",\"title\":\"Budget migrate #1\","              \
+  "\"description\":\"\",\"status\":\"pending\",\"priority\":4,\"due_at\":null,\"tags\":[],"        \
+  "\"created_at\":\"2026-11-01T00:00:00.998Z\",\"updated_at\":\"2026-11-01T00:00:00.998Z\","       \
+  "\"version\":1}"
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+static char response[512];
+static size_t response_len;
+
+enum { IN_CAP = 65536, OUT_CAP = 1 << 20 };
+
+struct conn {
+  int fd;
+  size_t in_len;  /* bytes buffered */
+  size_t skip;    /* body bytes of the current request still to discard */
+  char in[IN_CAP];
+};
+
+/* Content-Length of the header block [p, end), or 0. */
+static size_t content_length(const char *p, const char *end) {
+  static const char name[] = "\ncontent-length:";
+  size_t n = sizeof name - 1;
+  for (; p + n <= end; ++p) {
+    if (*p == '\n' && strncasecmp(p, name, n) == 0) {
+      p += n;
+      while (p < end && (*p == ' ' || *p == '\t')) ++p;
+      size_t v = 0;
+      while (p < end && *p >= '0' && *p <= '9') v = v * 10 + (size_t)(*p++ - '0');
+      return v;
+    }
+  }
+  return 0;
+}
+
+static void close_conn(int ep, struct conn *c) {
+  epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+  close(c->fd);
+  free(c);
+}
+
+/* Reads what is there, answers every complete request; returns -1 to close. */
+static int on_readable(struct conn *c, char *out) {
+  for (;;) {
+    size_t space = IN_CAP - c->in_len;
+    ssize_t r = read(c->fd, c->in + c->in_len, space);
+    if (r == 0) return -1;
+    if (r < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+    c->in_len += (size_t)r;
+
+    size_t answers = 0, pos = 0;
+    for (;;) {
+      if (c->skip) { /* discard the body of the previous request */
+        size_t take = c->in_len - pos < c->skip ? c->in_len - pos : c->skip;
+        pos += take;
+        c->skip -= take;
+        if (c->skip) break;
+      }
+      char *start = c->in + pos;
+      char *hdr_end = memmem(start, c->in_len - pos, "\r\n\r\n", 4);
+      if (!hdr_end) break;
+      c->skip = content_length(start, hdr_end + 2);
+      pos = (size_t)(hdr_end + 4 - c->in);
+      ++answers;
+    }
+    memmove(c->in, c->in + pos, c->in_len - pos);
+    c->in_len -= pos;
+    if (c->in_len == IN_CAP) return -1; /* header block too large */
+
+    size_t out_len = 0;
+    while (answers--) {
+      if (out_len + response_len > OUT_CAP) {
+        if (write(c->fd, out, out_len) != (ssize_t)out_len) return -1;
+        out_len = 0;
+      }
+      memcpy(out + out_len, response, response_len);
+      out_len += response_len;
+    }
+    /* wrk reads everything it is sent; a short write only happens when the
+       peer stops reading, and then closing is the right answer. */
+    if (out_len && write(c->fd, out, out_len) != (ssize_t)out_len) return -1;
+    if ((size_t)r < space) return 0; /* level-triggered: epoll says if more */
+  }
+}
+
+int main(int argc, char **argv) {
+  int port = argc > 1 ? atoi(argv[1]) : 8080;
+  signal(SIGPIPE, SIG_IGN);
+  response_len = (size_t)snprintf(response, sizeof response,
+                                  "HTTP/1.1 200 OK\r\nServer: canned\r\n"
+                                  "Content-Type: application/json\r\n"
+                                  "Content-Length: %zu\r\n\r\n%s",
+                                  sizeof(BODY) - 1, BODY);
+
+  int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  int one = 1;
+  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) || listen(lfd, 4096)) {
+    perror("bind/listen");
+    return 1;
+  }
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+  epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+  printf("canned listening on http://127.0.0.1:%d\n", port);
+  fflush(stdout);
+
+  static char out[OUT_CAP];
+  struct epoll_event events[256];
+  for (;;) {
+    int n = epoll_wait(ep, events, 256, -1);
+    for (int i = 0; i < n; ++i) {
+      struct conn *c = events[i].data.ptr;
+      if (!c) { /* the listener */
+        int fd;
+        while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+          setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          struct conn *nc = malloc(sizeof *nc);
+          nc->fd = fd;
+          nc->in_len = nc->skip = 0;
+          struct epoll_event cev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = nc};
+          epoll_ctl(ep, EPOLL_CTL_ADD, fd, &cev);
+        }
+        continue;
+      }
+      if (on_readable(c, out) < 0 || (events[i].events & (EPOLLERR | EPOLLHUP))) close_conn(ep, c);
+    }
+  }
+}

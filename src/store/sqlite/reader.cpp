@@ -12,6 +12,7 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* 
       db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
   sqlite3_busy_timeout(db_.get(), 5000);
+  db_.exec("PRAGMA temp_store=MEMORY");  // sorts for search and lists never touch /tmp
   // tasks_fts is tokenized by brisk's own tokenizer: register it first.
   if (!register_tokenizer(db_.get())) {
     throw std::runtime_error("cannot open a read connection: SQLite lacks FTS5 or unicode61");

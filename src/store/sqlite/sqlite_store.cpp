@@ -76,8 +76,12 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   }
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"
   // keeps nothing, so it skips the sync).
-  err = db.exec(temporary_ ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
-                           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  // Temporary tables, indexes and statement journals stay in memory: by
+  // default they are files in /tmp, which showed up as ext4 writes in every
+  // POST's profile.
+  err = db.exec(
+      temporary_ ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;"
+                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
   if (err.empty()) err = migrate(db);
   if (!err.empty()) {
     throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +

@@ -13,44 +13,48 @@ JsonInput::JsonInput() {
 }
 
 namespace {
-// The nesting depth of well-formed JSON text (outermost container = 1).
-// simdjson's own limit does not count an empty innermost container, so the
-// exact rule is checked here; strings are skipped.
-std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
+// Calls f(i) for the index of each byte of well-formed JSON text that is
+// outside strings (the quotes included); f returns the index of the last
+// byte it consumed. Both scans below need exactly this walk.
+template <class F>
+void scan_outside_strings(std::string_view text, F f) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
+    } else {
+      i = f(i);
     }
   }
+}
+
+// The nesting depth (outermost container = 1). simdjson's own limit does not
+// count an empty innermost container, so the exact rule is checked here.
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  scan_outside_strings(text, [&](std::size_t i) {
+    if (text[i] == '{' || text[i] == '[')
+      deepest = std::max(deepest, ++depth);
+    else if (text[i] == '}' || text[i] == ']')
+      --depth;
+    return i;
+  });
   return deepest;
 }
 }  // namespace
 
 bool rewrite_big_integers(std::string& text) {
   bool changed = false;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // Replacements keep the text's length, so the buffer never moves.
+  scan_outside_strings(text, [&](std::size_t i) {
     char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if (c != '-' && (c < '0' || c > '9')) continue;
+    if (c != '-' && (c < '0' || c > '9')) return i;
     std::size_t start = i, j = i + (c == '-' ? 1 : 0);
     std::size_t digits_begin = j;
     while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
@@ -61,12 +65,13 @@ bool rewrite_big_integers(std::string& text) {
       for (std::size_t k = start + repl.size(); k < j; ++k) text[k] = ' ';
       changed = true;
     }
-    i = j - 1;
-  }
+    return j - 1;
+  });
   return changed;
 }
 
-bool JsonInput::parse(std::string_view body, simdjson::dom::element& out, std::string_view& reason) {
+bool JsonInput::parse(std::string_view body, simdjson::dom::element& out,
+                      std::string_view& reason) {
   if (body.empty()) {
     reason = "the request body is empty; a JSON object is required";
     return false;
@@ -84,12 +89,24 @@ bool JsonInput::parse(std::string_view body, simdjson::dom::element& out, std::s
     }
   }
   switch (err) {
-    case simdjson::UTF8_ERROR: reason = "the request body is not valid UTF-8"; break;
-    case simdjson::DEPTH_ERROR: reason = "JSON nested deeper than 64 levels"; break;
-    case simdjson::STRING_ERROR: reason = "the request body has an invalid JSON string (bad escape or lone surrogate)"; break;
-    case simdjson::NUMBER_ERROR: reason = "the request body has a number out of range"; break;
-    case simdjson::CAPACITY: reason = "the request body is too large"; break;
-    default: reason = "the request body is not well-formed JSON"; break;
+    case simdjson::UTF8_ERROR:
+      reason = "the request body is not valid UTF-8";
+      break;
+    case simdjson::DEPTH_ERROR:
+      reason = "JSON nested deeper than 64 levels";
+      break;
+    case simdjson::STRING_ERROR:
+      reason = "the request body has an invalid JSON string (bad escape or lone surrogate)";
+      break;
+    case simdjson::NUMBER_ERROR:
+      reason = "the request body has a number out of range";
+      break;
+    case simdjson::CAPACITY:
+      reason = "the request body is too large";
+      break;
+    default:
+      reason = "the request body is not well-formed JSON";
+      break;
   }
   return false;
 }

@@ -222,18 +222,25 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   return res;
 }
 
+// Steps select_ (owner, body, version) for r.id. True when the row exists
+// and is r.owner's; otherwise `res` says why: another owner's task is
+// reported exactly like a missing one, a storage error stays kError.
+bool Writer::select_owned(const WriteRequest& r, WriteResult& res) {
+  select_.bind_blob(1, r.id.bytes.data(), 16);
+  int rc = select_.step();
+  if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
+    res.status = WriteResult::Status::kNotFound;
+    return false;
+  }
+  return rc == SQLITE_ROW;
+}
+
 WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
   WriteResult res;
   tasks::Task t;
   {
     StmtScope s(select_);
-    select_.bind_blob(1, r.id.bytes.data(), 16);
-    int rc = select_.step();
-    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
-      res.status = WriteResult::Status::kNotFound;
-      return res;
-    }
-    if (rc != SQLITE_ROW) return res;
+    if (!select_owned(r, res)) return res;
     // The stored JSON is the task: bind it back with the same model.
     simdjson::dom::element doc;
     simdjson::dom::object obj;
@@ -274,13 +281,7 @@ WriteResult Writer::remove(WriteRequest& r) {
   WriteResult res;
   {
     StmtScope s(select_);
-    select_.bind_blob(1, r.id.bytes.data(), 16);
-    int rc = select_.step();
-    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
-      res.status = WriteResult::Status::kNotFound;
-      return res;
-    }
-    if (rc != SQLITE_ROW) return res;
+    if (!select_owned(r, res)) return res;
     if (r.if_match.active() && !r.if_match.matches(select_.int64(2))) {
       res.status = WriteResult::Status::kPreconditionFailed;
       return res;

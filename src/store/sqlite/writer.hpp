@@ -40,6 +40,7 @@ class Writer {
   WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
   WriteResult update(WriteRequest& r, std::int64_t now);
   WriteResult remove(WriteRequest& r);
+  bool select_owned(const WriteRequest& r, WriteResult& res);
   WriteResult create_user(WriteRequest& r, std::int64_t now);
   void purge_idempotency(std::int64_t now);
 

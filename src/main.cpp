@@ -74,8 +74,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("brisk ") + BRISK_VERSION);
 
   Config cfg;
-  unsigned hw = std::thread::hardware_concurrency();
-  cfg.threads = hw ? hw : 1;
+  cfg.threads = brisk::ops::usable_cores();
   std::string listen = "127.0.0.1:8000", auth = "required", rate;
 
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the API");

@@ -1,10 +1,24 @@
 #include "ops/config.hpp"
 
 #include <charconv>
+#include <thread>
+
+#include <sched.h>
 
 #include <boost/asio/ip/address.hpp>
 
 namespace brisk::ops {
+
+unsigned usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw ? hw : 1;
+}
 
 bool parse_listen(const std::string& text, std::string& host, unsigned short& port,
                   std::string& error) {

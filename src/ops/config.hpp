@@ -24,6 +24,11 @@ struct Config {
 bool parse_listen(const std::string& text, std::string& host, unsigned short& port,
                   std::string& error);
 
+// The cores this process may run on (its affinity mask, as nproc counts
+// them), at least 1: the default --threads. Under `taskset -c 0` that is 1,
+// and a second event loop on the same core would only add context switches.
+unsigned usable_cores();
+
 // True for 127.0.0.0/8 and ::1.
 bool is_loopback(const std::string& host);
 

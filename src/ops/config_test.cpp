@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <sched.h>
+
 namespace brisk::ops {
 namespace {
 
@@ -126,3 +128,19 @@ TEST(ParseRateLimit, Invalid) {
 
 }  // namespace
 }  // namespace brisk::ops
+
+// Pinned to one core (as `taskset -c 0` does), brisk runs one event loop.
+TEST(UsableCores, FollowsTheAffinityMask) {
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+  EXPECT_EQ(brisk::ops::usable_cores(), static_cast<unsigned>(CPU_COUNT(&all)));
+  int first = 0;
+  while (!CPU_ISSET(first, &all)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  unsigned pinned = brisk::ops::usable_cores();
+  ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
+  EXPECT_EQ(pinned, 1u);
+}

@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
       for (const std::string& x : t.tags) dup = dup || x == tag;
       if (!dup) t.tags.push_back(std::move(tag));
     }
-    if (!store::sqlite::insert_task(insert, store::kLocalOwner, t, tasks::serialize(t))) {
+    if (!store::sqlite::insert_task_row(insert, store::kLocalOwner, t, tasks::serialize(t))) {
       std::fprintf(stderr, "insert failed: %s\n", db.error().c_str());
       return 1;
     }

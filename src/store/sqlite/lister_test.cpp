@@ -85,7 +85,7 @@ class ListerTest : public ::testing::Test {
       ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
       ASSERT_TRUE(register_tokenizer(db.get()));
       ASSERT_EQ(db.exec("BEGIN"), "");
-      Stmt insert = db.prepare(kInsertTaskSql);
+      TaskRows rows(db);
       for (int i = 0; i < 400; ++i) {
         Task t;
         for (auto& b : t.id.bytes) b = static_cast<std::uint8_t>(rng());
@@ -103,12 +103,11 @@ class ListerTest : public ::testing::Test {
           std::string tag = kTagPool[pick(std::size(kTagPool))];
           if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end()) t.tags.push_back(tag);
         }
-        ASSERT_TRUE(insert_task(insert, kLocalOwner, t, tasks::serialize(t))) << db.error();
+        ASSERT_TRUE(rows.insert(kLocalOwner, t, tasks::serialize(t))) << db.error();
       }
-      insert = {};
       ASSERT_EQ(db.exec("COMMIT"), "");
     }
-    // Then changes through brisk's writer: the index triggers follow them.
+    // Then changes through brisk's writer, which keeps the index rows in step.
     std::unique_ptr<Store> st = open_store({path_, 1});
     std::vector<util::Uuid> ids;
     {

@@ -47,7 +47,7 @@ class QueryIndexes : public ::testing::Test {
       t.title = i % 2 ? "Café report " + std::to_string(i) : "月次報告書 " + std::to_string(i);
       t.description = "old row";
       t.tags = {"legacy", "t" + std::to_string(i % 3)};
-      ASSERT_TRUE(insert_task(insert, kLocalOwner, t, tasks::serialize(t)));
+      ASSERT_TRUE(insert_task_row(insert, kLocalOwner, t, tasks::serialize(t)));
     }
   }
 
@@ -136,7 +136,7 @@ TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
     std::vector<std::string> t = titles(*s, by_title);
     ASSERT_EQ(t.size(), 30u);
     EXPECT_EQ(t.front(), "Café report 1");
-    // Backfilled rows are deleted and updated through the triggers like any.
+    // Backfilled rows are deleted and updated by the writer like any other.
     WriteRequest del;
     del.kind = WriteRequest::Kind::kDelete;
     del.id.bytes[0] = 1;

@@ -24,12 +24,11 @@ struct Writer::Batch {
   std::set<std::pair<Owner, std::string>> keys;
 };
 
-Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache) {
+Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache), rows_(db_) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
   rollback_ = db_.prepare("ROLLBACK");
-  insert_ = db_.prepare(kInsertTaskSql);
-  select_ = db_.prepare("SELECT owner, body, version FROM tasks WHERE id = ?1");
+  select_ = db_.prepare("SELECT owner, body, seq FROM tasks WHERE id = ?1");
   update_ = db_.prepare(
       "UPDATE tasks SET status = ?2, priority = ?3, due_at = ?4, title = ?5, updated_at = ?6, "
       "version = ?7, body = ?8 WHERE id = ?1");
@@ -205,7 +204,7 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   t.created_at = t.updated_at = now;
   t.version = 1;
   res.json = tasks::serialize(t);
-  if (!insert_task(insert_, r.owner, t, res.json)) return WriteResult{};
+  if (!rows_.insert(r.owner, t, res.json)) return WriteResult{};
   if (!r.idempotency_key.empty()) {
     StmtScope k(idem_put_);
     idem_put_.bind(1, r.owner)
@@ -222,43 +221,46 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   return res;
 }
 
-// Steps select_ (owner, body, version) for r.id. True when the row exists
-// and is r.owner's; otherwise `res` says why: another owner's task is
-// reported exactly like a missing one, a storage error stays kError.
-bool Writer::select_owned(const WriteRequest& r, WriteResult& res) {
+// Reads r.id's row and binds its stored JSON back into `t` (with the model
+// that serves it), and its rowid into `seq`. True when the row exists and is
+// r.owner's; otherwise `res` says why: another owner's task is reported
+// exactly like a missing one, a storage error stays kError.
+bool Writer::load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t,
+                        std::int64_t& seq) {
+  StmtScope s(select_);
   select_.bind_blob(1, r.id.bytes.data(), 16);
   int rc = select_.step();
   if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
     res.status = WriteResult::Status::kNotFound;
     return false;
   }
-  return rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW) return false;
+  seq = select_.int64(2);
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  api::Errors errs;
+  if (!api::thread_json_input().parse_copy(select_.text(1), doc) || doc.get_object().get(obj)) {
+    spdlog::error("stored task is not valid JSON");
+    return false;
+  }
+  api::bind(tasks::kTaskModel, obj, api::Mode::kStored, t, errs);
+  if (!errs.empty()) {
+    spdlog::error("stored task does not match the model: {}", errs.front().msg);
+    return false;
+  }
+  return true;
 }
 
 WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
   WriteResult res;
-  tasks::Task t;
-  {
-    StmtScope s(select_);
-    if (!select_owned(r, res)) return res;
-    // The stored JSON is the task: bind it back with the same model.
-    simdjson::dom::element doc;
-    simdjson::dom::object obj;
-    api::Errors errs;
-    if (!api::thread_json_input().parse_copy(select_.text(1), doc) || doc.get_object().get(obj)) {
-      spdlog::error("stored task is not valid JSON");
-      return res;
-    }
-    api::bind(tasks::kTaskModel, obj, api::Mode::kStored, t, errs);
-    if (!errs.empty()) {
-      spdlog::error("stored task does not match the model: {}", errs.front().msg);
-      return res;
-    }
-  }
-  if (r.if_match.active() && !r.if_match.matches(t.version)) {
+  tasks::Task before;
+  std::int64_t seq = 0;
+  if (!load_owned(r, res, before, seq)) return res;
+  if (r.if_match.active() && !r.if_match.matches(before.version)) {
     res.status = WriteResult::Status::kPreconditionFailed;
     return res;
   }
+  tasks::Task t = before;
   tasks::apply_patch(t, r.fields, r.mask);
   t.version += 1;
   t.updated_at = std::max(now, t.updated_at);
@@ -271,6 +273,11 @@ WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
     update_.bind_null(4);
   update_.bind(5, t.title).bind(6, t.updated_at).bind(7, t.version).bind(8, res.json);
   if (update_.step() != SQLITE_DONE) return WriteResult{};
+  IndexChange change = index_change(before, t);
+  if ((change.tags || change.text) &&
+      !(rows_.unindex(r.owner, seq, before, change) && rows_.index(r.owner, seq, t, change))) {
+    return WriteResult{};
+  }
   res.status = WriteResult::Status::kOk;
   res.version = t.version;
   res.id = t.id;
@@ -279,14 +286,14 @@ WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
 
 WriteResult Writer::remove(WriteRequest& r) {
   WriteResult res;
-  {
-    StmtScope s(select_);
-    if (!select_owned(r, res)) return res;
-    if (r.if_match.active() && !r.if_match.matches(select_.int64(2))) {
-      res.status = WriteResult::Status::kPreconditionFailed;
-      return res;
-    }
+  tasks::Task before;
+  std::int64_t seq = 0;
+  if (!load_owned(r, res, before, seq)) return res;
+  if (r.if_match.active() && !r.if_match.matches(before.version)) {
+    res.status = WriteResult::Status::kPreconditionFailed;
+    return res;
   }
+  if (!rows_.unindex(r.owner, seq, before, IndexChange{true, true})) return res;
   StmtScope s(delete_);
   delete_.bind_blob(1, r.id.bytes.data(), 16);
   if (delete_.step() != SQLITE_DONE) return res;

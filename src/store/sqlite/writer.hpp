@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
 #include "util/uuid.hpp"
@@ -40,14 +41,15 @@ class Writer {
   WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
   WriteResult update(WriteRequest& r, std::int64_t now);
   WriteResult remove(WriteRequest& r);
-  bool select_owned(const WriteRequest& r, WriteResult& res);
+  bool load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t, std::int64_t& seq);
   WriteResult create_user(WriteRequest& r, std::int64_t now);
   void purge_idempotency(std::int64_t now);
 
   Db db_;
   TaskCache* cache_;
+  TaskRows rows_;  // after db_: prepared on it
   Stmt begin_, commit_, rollback_;
-  Stmt insert_, select_, update_, delete_;
+  Stmt select_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;
   Stmt user_insert_;
   util::Uuid7Generator ids_;

@@ -505,10 +505,8 @@ Deferred Exchange::defer() {
 }
 
 void Deferred::complete(std::function<void(Exchange&)> fn) {
-  auto conn = std::move(conn_);
-  Connection* raw = conn.get();
-  asio::post(raw->worker_.io(),
-             [conn = std::move(conn), fn = std::move(fn)]() { conn->finish_deferred(fn); });
+  Worker& w = conn_->worker_;
+  w.complete(std::move(conn_), std::move(fn));
 }
 
 }  // namespace brisk::http

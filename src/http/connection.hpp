@@ -68,6 +68,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   friend class Exchange;
   friend class Deferred;
   friend class RequestParser;
+  friend class Worker;  // runs finish_deferred from its inbox
 
   enum Slot {
     kTarget,

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <system_error>
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "http/connection.hpp"
@@ -36,6 +37,25 @@ void Worker::remove(Connection* c) {
   }
   // The last connection gone while draining: stop ticking so run() returns.
   if (conns_.empty() && server_.draining()) timer_.cancel();
+}
+
+void Worker::complete(std::shared_ptr<Connection> c, std::function<void(Exchange&)> fn) {
+  bool first;
+  {
+    std::lock_guard lock(inbox_mu_);
+    first = inbox_.empty();
+    inbox_.push_back({std::move(c), std::move(fn)});
+  }
+  if (first) boost::asio::post(io_, [this] { run_completions(); });
+}
+
+void Worker::run_completions() {
+  {
+    std::lock_guard lock(inbox_mu_);
+    running_.swap(inbox_);
+  }
+  for (Completion& c : running_) c.conn->finish_deferred(c.fn);
+  running_.clear();
 }
 
 void Worker::refresh_date() {

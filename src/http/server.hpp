@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -22,6 +23,7 @@
 namespace brisk::http {
 
 class Connection;
+class Exchange;
 class Server;
 
 // Per-thread state: the event loop, the cached Date header, the connections
@@ -39,8 +41,17 @@ class Worker {
   void drain();  // on this worker's thread
   std::size_t connection_count() const { return conns_.size(); }
   WorkerStats& stats() { return stats_; }
+  // Runs c->finish_deferred(fn) on this worker's thread. Callable from any
+  // thread: completions wait in an inbox that one posted handler empties, so
+  // a writer's batch of N answers wakes this thread once, not N times.
+  void complete(std::shared_ptr<Connection> c, std::function<void(Exchange&)> fn);
 
  private:
+  struct Completion {
+    std::shared_ptr<Connection> conn;
+    std::function<void(Exchange&)> fn;
+  };
+  void run_completions();
   void tick();
   void refresh_date();
   Server& server_;
@@ -50,6 +61,11 @@ class Worker {
   char date_[29];
   std::vector<Connection*> conns_;  // owned elsewhere (shared_ptr); removed on close
   WorkerStats stats_;
+  // Invariant: a run_completions() handler is posted whenever inbox_ is not
+  // empty. Declared after io_, so queued connections go before it.
+  std::mutex inbox_mu_;
+  std::vector<Completion> inbox_;
+  std::vector<Completion> running_;  // this thread's, swapped with inbox_
 };
 
 struct ServerOptions {

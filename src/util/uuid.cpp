@@ -1,5 +1,8 @@
 #include "util/uuid.hpp"
 
+#include <array>
+#include <cstdint>
+
 #include <sodium.h>
 
 namespace brisk::util {
@@ -13,12 +16,20 @@ constexpr bool is_dash_pos(std::size_t i) {
   return i == 8 || i == 13 || i == 18 || i == 23;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex digit values by byte, -1 for anything else: parse_uuid runs on every
+// request by id, so it reads a table instead of branching per character.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::int8_t>(c - 'A' + 10);
+  return t;
+}();
+
+// Where each byte's two digits start in the canonical form.
+constexpr std::array<std::uint8_t, 16> kDigitPos = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                    19, 21, 24, 26, 28, 30, 32, 34};
 
 }  // namespace
 
@@ -33,19 +44,16 @@ void format_uuid(const Uuid& id, char out[36]) {
 
 bool parse_uuid(std::string_view text, Uuid& out) {
   if (text.size() != 36) return false;
+  if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return false;
   Uuid id;
-  std::size_t byte = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    if (is_dash_pos(pos)) {
-      if (text[pos++] != '-') return false;
-      continue;
-    }
-    const int hi = hex_value(text[pos]);
-    const int lo = hex_value(text[pos + 1]);
-    if (hi < 0 || lo < 0) return false;
-    id.bytes[byte++] = static_cast<std::uint8_t>(hi << 4 | lo);
-    pos += 2;
+  int bad = 0;  // negative once any digit is not hex
+  for (std::size_t i = 0; i < 16; ++i) {
+    const int hi = kHexValue[static_cast<unsigned char>(text[kDigitPos[i]])];
+    const int lo = kHexValue[static_cast<unsigned char>(text[kDigitPos[i] + 1])];
+    bad |= hi | lo;
+    id.bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
+  if (bad < 0) return false;
   out = id;  // only touched on success
   return true;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace brisk::util {
@@ -74,6 +75,28 @@ TEST(Uuid, RejectsMisplacedDashes) {
   EXPECT_FALSE(parse_uuid("0190f3a4-7b2c-7def-8123-456789abcde-", id));
   EXPECT_FALSE(parse_uuid("-190f3a4-7b2c-7def-8123-456789abcdef", id));
   EXPECT_FALSE(parse_uuid("0190f3a4_7b2c-7def-8123-456789abcdef", id));
+}
+
+// Every position, every byte value: only hex digits where digits go and '-'
+// where dashes go parse, and a failed parse leaves `out` untouched.
+TEST(Uuid, ChecksEveryCharacter) {
+  const std::string good = "0190f3a4-7b2c-7def-8123-456789abcdef";
+  Uuid want;
+  ASSERT_TRUE(parse_uuid(good, want));
+  for (std::size_t pos = 0; pos < good.size(); ++pos) {
+    const bool dash = pos == 8 || pos == 13 || pos == 18 || pos == 23;
+    for (int c = 0; c < 256; ++c) {
+      std::string text = good;
+      text[pos] = static_cast<char>(c);
+      const bool hex = std::isxdigit(c) != 0;
+      Uuid id = want;
+      const bool ok = parse_uuid(text, id);
+      EXPECT_EQ(ok, dash ? c == '-' : hex) << "position " << pos << " byte " << c;
+      if (!ok) {
+        EXPECT_EQ(id, want);
+      }
+    }
+  }
 }
 
 TEST(Uuid, RejectsNonHex) {

@@ -154,7 +154,7 @@ TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
   expect_indexes_match_bodies();
 }
 
-TEST_F(QueryIndexes, TriggersFollowEveryWrite) {
+TEST_F(QueryIndexes, IndexesFollowEveryWrite) {
   std::unique_ptr<Store> s = open_store({path_, 1});
   std::vector<util::Uuid> ids;
   for (int i = 0; i < 40; ++i) {

@@ -83,7 +83,6 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
       temporary_ ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;"
                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
   if (err.empty()) err = migrate(db);
-  if (const char* x = getenv("BRISK_EXPERIMENT")) db.exec(x);
   if (!err.empty()) {
     throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +
                              "': " + err);

@@ -37,13 +37,13 @@ struct Field {
   // Constraints.
   std::int64_t min = 0, max = 0;
   std::int64_t item_min = 0, item_max = 0;
-  bool not_blank = false;   // strings: not only Unicode White_Space
-  bool unique = false;      // lists: no two equal items
-  bool required = false;    // on create
-  bool read_only = false;   // set by the server; rejected in requests
+  bool not_blank = false;  // strings: not only Unicode White_Space
+  bool unique = false;     // lists: no two equal items
+  bool required = false;   // on create
+  bool read_only = false;  // set by the server; rejected in requests
   std::span<const std::string_view> enum_values = {};
   std::string_view description = {};
-  std::string_view example = {};  // JSON text, for the OpenAPI document
+  std::string_view example = {};       // JSON text, for the OpenAPI document
   std::string_view default_json = {};  // JSON text of the default, if any
   // Strings: a regular expression (JSON Schema `pattern`) and the check
   // that implements it (no regex engine on the request path).

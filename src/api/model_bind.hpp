@@ -70,7 +70,8 @@ void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Errors& err
       // rewrite_big_integers: a range error, like any other too-large value.
       double d = 0;
       bool huge = v.type() == element_type::UINT64 ||
-                  (v.type() == element_type::DOUBLE && !v.get_double().get(d) && (d >= 9.2e18 || d <= -9.2e18));
+                  (v.type() == element_type::DOUBLE && !v.get_double().get(d) &&
+                   (d >= 9.2e18 || d <= -9.2e18));
       if (huge) {
         bool low = v.type() == element_type::DOUBLE && d < 0;
         add(errs, name, -1, low ? "greater_than_equal" : "less_than_equal",
@@ -162,7 +163,8 @@ void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Errors& err
             for (const std::string& prev : dst) dup = dup || prev == s;
           }
           if (dup) {
-            add(errs, name, idx, "list_unique", "List items should be unique; this one repeats an earlier item");
+            add(errs, name, idx, "list_unique",
+                "List items should be unique; this one repeats an earlier item");
           }
           if (!dup && static_cast<std::int64_t>(dst.size()) < f.max) dst.emplace_back(s);
         }
@@ -229,9 +231,15 @@ void write_object(const Model<T>& m, const T& v, util::JsonWriter& w) {
   for (const Field<T>& f : m.fields) {
     w.Key(f.name);
     switch (f.type) {
-      case FieldType::kString: w.String(v.*f.str); break;
-      case FieldType::kInteger: w.Int64(v.*f.integer); break;
-      case FieldType::kEnum: w.String(f.enum_values[static_cast<std::size_t>(v.*f.integer)]); break;
+      case FieldType::kString:
+        w.String(v.*f.str);
+        break;
+      case FieldType::kInteger:
+        w.Int64(v.*f.integer);
+        break;
+      case FieldType::kEnum:
+        w.String(f.enum_values[static_cast<std::size_t>(v.*f.integer)]);
+        break;
       case FieldType::kDateTime: {
         std::optional<std::int64_t> t = f.nullable() ? v.*f.nullable_time : v.*f.integer;
         if (!t) {

@@ -5,8 +5,8 @@
 #include <ctime>
 #include <system_error>
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "http/connection.hpp"
 #include "util/time.hpp"

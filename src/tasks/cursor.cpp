@@ -32,9 +32,11 @@ std::uint64_t get64(const unsigned char* p) {
 void CursorCodec::mac(const unsigned char* payload, std::size_t n, std::string_view context,
                       unsigned char out[16]) const {
   crypto_generichash_state st;
-  crypto_generichash_init(&st, reinterpret_cast<const unsigned char*>(key_.data()), key_.size(), kMac);
+  crypto_generichash_init(&st, reinterpret_cast<const unsigned char*>(key_.data()), key_.size(),
+                          kMac);
   crypto_generichash_update(&st, payload, n);
-  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(context.data()), context.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(context.data()),
+                            context.size());
   crypto_generichash_final(&st, out, kMac);
 }
 

@@ -232,7 +232,9 @@ bool fits(const CursorPosition& p, const store::ListQuery& q) {
 }
 }  // namespace
 
-std::span<const api::QueryParamDecl> list_params() { return kParams; }
+std::span<const api::QueryParamDecl> list_params() {
+  return kParams;
+}
 
 std::uint8_t sort_code(SortKey key, bool descending) {
   if (key == SortKey::kRelevance) return kRelevanceCode;

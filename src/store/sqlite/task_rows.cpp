@@ -71,7 +71,6 @@ bool TaskRows::insert(Owner owner, const tasks::Task& t, std::string_view json) 
 }
 
 bool TaskRows::index(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what) {
-  std::string tags;
   if (what.tags) {
     for (const std::string& tag : t.tags) {
       tag_insert_.bind(1, owner)
@@ -83,14 +82,13 @@ bool TaskRows::index(Owner owner, std::int64_t seq, const tasks::Task& t, IndexC
     }
   }
   if (what.text) {
-    bind_fts(fts_insert_, seq, t, tags);
+    bind_fts(fts_insert_, seq, t, tags_);
     if (!run(fts_insert_)) return false;
   }
   return true;
 }
 
 bool TaskRows::unindex(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what) {
-  std::string tags;
   if (what.tags) {
     for (const std::string& tag : t.tags) {
       tag_delete_.bind(1, owner)
@@ -101,7 +99,7 @@ bool TaskRows::unindex(Owner owner, std::int64_t seq, const tasks::Task& t, Inde
     }
   }
   if (what.text) {
-    bind_fts(fts_delete_, seq, t, tags);
+    bind_fts(fts_delete_, seq, t, tags_);
     if (!run(fts_delete_)) return false;
   }
   return true;

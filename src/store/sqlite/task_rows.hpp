@@ -7,6 +7,7 @@
 // and space-joined tags. TaskRows is the only code that changes them.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "store/list_query.hpp"
@@ -47,6 +48,7 @@ class TaskRows {
  private:
   Db& db_;
   Stmt insert_, tag_insert_, tag_delete_, fts_insert_, fts_delete_;
+  std::string tags_;  // the joined tags bound to an FTS statement, reused
 };
 
 }  // namespace brisk::store::sqlite

@@ -222,9 +222,10 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
 }
 
 // Reads r.id's row and binds its stored JSON back into `t` (with the model
-// that serves it), and its rowid into `seq`. True when the row exists and is
-// r.owner's; otherwise `res` says why: another owner's task is reported
-// exactly like a missing one, a storage error stays kError.
+// that serves it), and its rowid into `seq`. True when the row exists, is
+// r.owner's and matches r's If-Match; otherwise `res` says why: another
+// owner's task is reported exactly like a missing one, a storage error stays
+// kError.
 bool Writer::load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t,
                         std::int64_t& seq) {
   StmtScope s(select_);
@@ -248,6 +249,10 @@ bool Writer::load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t,
     spdlog::error("stored task does not match the model: {}", errs.front().msg);
     return false;
   }
+  if (r.if_match.active() && !r.if_match.matches(t.version)) {
+    res.status = WriteResult::Status::kPreconditionFailed;
+    return false;
+  }
   return true;
 }
 
@@ -256,10 +261,6 @@ WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
   tasks::Task before;
   std::int64_t seq = 0;
   if (!load_owned(r, res, before, seq)) return res;
-  if (r.if_match.active() && !r.if_match.matches(before.version)) {
-    res.status = WriteResult::Status::kPreconditionFailed;
-    return res;
-  }
   tasks::Task t = before;
   tasks::apply_patch(t, r.fields, r.mask);
   t.version += 1;
@@ -289,10 +290,6 @@ WriteResult Writer::remove(WriteRequest& r) {
   tasks::Task before;
   std::int64_t seq = 0;
   if (!load_owned(r, res, before, seq)) return res;
-  if (r.if_match.active() && !r.if_match.matches(before.version)) {
-    res.status = WriteResult::Status::kPreconditionFailed;
-    return res;
-  }
   if (!rows_.unindex(r.owner, seq, before, IndexChange{true, true})) return res;
   StmtScope s(delete_);
   delete_.bind_blob(1, r.id.bytes.data(), 16);

@@ -17,6 +17,7 @@ import selectors
 import signal as _signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Iterable, Optional
@@ -376,6 +377,33 @@ def create_task(client: httpx.Client, **fields) -> dict:
     r = send_json(client, "POST", "/tasks", fields)
     assert r.status_code == 201, f"create failed: {r.status_code} {r.text}"
     return r.json()
+
+
+def create_concurrently(base_url: str, specs: list, clients: int = 4) -> dict:
+    """Creates one task per spec (a dict of fields) from `clients` concurrent
+    clients, client k taking specs k, k+clients, ... so created_at ties are
+    likely. Returns the created tasks by id; fails on any client's error."""
+    tasks: dict = {}
+    lock = threading.Lock()
+    errors: list = []
+
+    def worker(k):
+        try:
+            with make_client(base_url) as c:
+                for spec in specs[k::clients]:
+                    t = create_task(c, **spec)
+                    with lock:
+                        tasks[t["id"]] = t
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    return tasks
 
 
 def list_all(client: httpx.Client, params: Optional[dict] = None, limit: int = 1000,

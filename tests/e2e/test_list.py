@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import signal
-import threading
 import time
 
 import pytest
 
 from e2e_helpers import (
-    TASK_KEYS, assert_errors, assert_problem, create_task, list_all, make_client, start_serve,
+    TASK_KEYS, assert_errors, assert_problem, create_concurrently, create_task, make_client,
+    start_serve,
 )
 
 Q = "query"
@@ -23,27 +23,9 @@ def lserver(tmp_path_factory):
     """A server of its own holding exactly N_TASKS tasks, created by 4
     concurrent clients (so created_at ties are likely)."""
     b = start_serve(tmp_path_factory.mktemp("list"), threads=2)
-    created = {}
-    lock = threading.Lock()
-    errors = []
-
-    def worker(k):
-        try:
-            with make_client(b.url) as c:
-                for i in range(k, N_TASKS, 4):
-                    t = create_task(c, title=f"list {i}", status=STATUSES[i % 3])
-                    with lock:
-                        created[t["id"]] = t
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
     try:
-        assert not errors, errors
+        created = create_concurrently(
+            b.url, [{"title": f"list {i}", "status": STATUSES[i % 3]} for i in range(N_TASKS)])
         assert len(created) == N_TASKS
         b.created = created
         yield b

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from e2e_helpers import (
-    assert_errors, create_task, make_client, send_json, start_serve, validation_errors,
+    assert_errors, create_concurrently, create_task, make_client, start_serve, validation_errors,
 )
 
 Q = "query"
@@ -75,27 +75,8 @@ def qserver(tmp_path_factory):
     b = start_serve(tmp_path_factory.mktemp("query"), threads=2)
     rng = random.Random(4)
     specs = [random_task(rng) for _ in range(150)]
-    tasks = {}
-    lock = threading.Lock()
-    errors = []
-
-    def worker(k):
-        try:
-            with make_client(b.url) as c:
-                for i in range(k, len(specs), 4):
-                    t = create_task(c, **specs[i])
-                    with lock:
-                        tasks[t["id"]] = t
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
     try:
-        assert not errors, errors
+        tasks = create_concurrently(b.url, specs)
         with make_client(b.url) as c:
             for spec in SEARCH_TASKS:
                 t = create_task(c, **spec)

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -502,6 +503,12 @@ ResponseBuilder Exchange::respond(int status) {
 Deferred Exchange::defer() {
   conn_.paused_ = true;
   return Deferred(conn_.shared_from_this());
+}
+
+void Exchange::at_round_end(std::function<void()> fn) {
+  // A handler posted from inside the loop goes behind every operation already
+  // queued, including the readiness events of this round's epoll_wait.
+  asio::post(conn_.worker_.io(), std::move(fn));
 }
 
 void Deferred::complete(std::function<void(Exchange&)> fn) {

@@ -38,6 +38,10 @@ class Exchange {
   ResponseBuilder respond(int status);
   // Defers the response; the returned handle must eventually be completed.
   Deferred defer();
+  // Runs `fn` on this thread once the handlers that are ready now have run
+  // (the end of this event-loop round), so that work many requests of a
+  // round share can be started once. `fn` must not throw.
+  void at_round_end(std::function<void()> fn);
   bool responded() const { return responded_; }
 
  private:

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 
 #include "http/connection.hpp"
+#include "util/handoff.hpp"
 #include "util/time.hpp"
 
 namespace brisk::http {
@@ -46,7 +47,14 @@ void Worker::complete(std::shared_ptr<Connection> c, std::function<void(Exchange
     first = inbox_.empty();
     inbox_.push_back({std::move(c), std::move(fn)});
   }
-  if (first) boost::asio::post(io_, [this] { run_completions(); });
+  // A producer completing a batch (the writer) holds the wake-up until the
+  // whole batch is in the inbox.
+  if (first && !util::HandoffBatch::defer(this, &Worker::wake)) wake(this);
+}
+
+void Worker::wake(void* self) {
+  Worker* w = static_cast<Worker*>(self);
+  boost::asio::post(w->io_, [w] { w->run_completions(); });
 }
 
 void Worker::run_completions() {

@@ -51,6 +51,7 @@ class Worker {
     std::shared_ptr<Connection> conn;
     std::function<void(Exchange&)> fn;
   };
+  static void wake(void* self);  // posts run_completions()
   void run_completions();
   void tick();
   void refresh_date();
@@ -61,8 +62,9 @@ class Worker {
   char date_[29];
   std::vector<Connection*> conns_;  // owned elsewhere (shared_ptr); removed on close
   WorkerStats stats_;
-  // Invariant: a run_completions() handler is posted whenever inbox_ is not
-  // empty. Declared after io_, so queued connections go before it.
+  // Invariant: whenever inbox_ is not empty, a run_completions() handler is
+  // posted, or the thread that filled it will post one when its
+  // util::HandoffBatch ends. Declared after io_, so queued connections go before it.
   std::mutex inbox_mu_;
   std::vector<Completion> inbox_;
   std::vector<Completion> running_;  // this thread's, swapped with inbox_

@@ -105,7 +105,14 @@ class Store {
   virtual ~Store() = default;
   // A reader for event-loop thread `index`; created before the threads run.
   virtual Reader& reader(unsigned index) = 0;
+  // Hands a write to the writer at once.
   virtual void submit(WriteRequest req) = 0;
+  // Queues a write that the writer takes at the next flush() (from any
+  // thread). An event loop enqueues a round's writes and flushes once at the
+  // end of the round, so they share one transaction: on a shared core the
+  // woken writer would otherwise preempt the loop and commit them one by one.
+  virtual void enqueue(WriteRequest req) { submit(std::move(req)); }
+  virtual void flush() {}
   // 32 random bytes kept in the database, for signing cursors.
   virtual std::string cursor_key() = 0;
   // 32 random bytes kept in the database: the HS256 token signing key.

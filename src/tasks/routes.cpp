@@ -63,14 +63,24 @@ void reply_write_failure(Exchange& ex, const WriteResult& r, std::string_view id
 }
 
 // Hands a write to the store and answers from its completion, on this
-// connection's thread, once the transaction is durable.
+// connection's thread, once the transaction is durable. The writes of one
+// event-loop round are flushed to the writer together, at the round's end.
 template <class Reply>
 void submit(store::Store& st, Exchange& ex, store::WriteRequest w, Reply reply) {
   http::Deferred d = ex.defer();
   w.done = [d, reply](WriteResult&& r) mutable {
     d.complete([r = std::move(r), reply](Exchange& ex2) { reply(ex2, r); });
   };
-  st.submit(std::move(w));
+  st.enqueue(std::move(w));
+  // Each event loop is one thread: the flag says this round's flush is posted.
+  thread_local bool flush_posted = false;
+  if (!flush_posted) {
+    flush_posted = true;
+    ex.at_round_end([&st] {
+      flush_posted = false;
+      st.flush();
+    });
+  }
 }
 
 bool valid_idempotency_key(std::string_view k) {

@@ -39,6 +39,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
   Reader& reader(unsigned index) override { return *readers_.at(index); }
   void submit(WriteRequest req) override { writer_->submit(std::move(req)); }
+  void enqueue(WriteRequest req) override { writer_->enqueue(std::move(req)); }
+  void flush() override { writer_->flush(); }
   std::string cursor_key() override { return cursor_key_; }
   std::string token_key() override { return token_key_; }
   CommitStats commit_stats() const override { return writer_->stats(); }

@@ -9,6 +9,7 @@
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
 #include "store/sqlite/task_rows.hpp"
+#include "util/handoff.hpp"
 #include "util/time.hpp"
 
 namespace brisk::store::sqlite {
@@ -68,6 +69,21 @@ void Writer::submit(WriteRequest req) {
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(req));
+    flushed_ = true;
+  }
+  cv_.notify_one();
+}
+
+void Writer::enqueue(WriteRequest req) {
+  std::lock_guard lock(mu_);
+  queue_.push_back(std::move(req));
+}
+
+void Writer::flush() {
+  {
+    std::lock_guard lock(mu_);
+    if (flushed_ || queue_.empty()) return;  // the writer will take it anyway
+    flushed_ = true;
   }
   cv_.notify_one();
 }
@@ -87,11 +103,12 @@ void Writer::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      cv_.wait(lock, [&] { return stopping_ || (flushed_ && !queue_.empty()); });
       if (queue_.empty()) return;  // stopping and drained
       if (queue_.size() <= kMaxBatch) {
         batch.swap(queue_);
-      } else {
+        flushed_ = false;
+      } else {  // the rest was flushed too: it stays ready
         auto mid = queue_.begin() + kMaxBatch;
         batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(mid));
         queue_.erase(queue_.begin(), mid);
@@ -155,6 +172,8 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     // Lists depend on every task: any change ends every cached list.
     if (any) cache_->bump_generation();
   }
+  // Every completion is handed over before any requester thread is woken.
+  util::HandoffBatch handoff;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     WriteResult res = ok ? std::move(results[i]) : WriteResult{};
     if (batch[i].done) batch[i].done(std::move(res));

@@ -28,7 +28,13 @@ class Writer {
   Writer(Db db, TaskCache* cache);
   ~Writer();
   void start();
+  // Queues a write and wakes the writer: submit(r) is enqueue(r) + flush().
   void submit(WriteRequest req);
+  // Queues a write without waking the writer; it is committed once some
+  // thread calls flush() (or stop()).
+  void enqueue(WriteRequest req);
+  // Lets the writer take everything queued so far as its next batch.
+  void flush();
   // Commits what is queued, then joins the thread.
   void stop();
   CommitStats stats() const;  // any thread
@@ -61,6 +67,10 @@ class Writer {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<WriteRequest> queue_;
+  // Set by flush(), cleared when the writer takes the queue: requests
+  // enqueued after that wait for the next flush, so one event-loop round's
+  // writes become one batch instead of a batch per request.
+  bool flushed_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };

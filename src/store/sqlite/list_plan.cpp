@@ -24,7 +24,8 @@ const char* key_column(SortKey k) {
     case SortKey::kDueAt:
       return "t.due_at";
     case SortKey::kTitle:
-      return "t.title_key";
+      // As tasks_owner_title (migration 005) orders it.
+      return "t.title COLLATE brisk_title";
     case SortKey::kRelevance:
       return kRank;
   }
@@ -152,6 +153,13 @@ std::string list_sql(const Shape& s) {
       sql += " AND (g.created_at, g.id)";
       sql += cmp;
       sql += "(?13, ?14)";
+    } else if (s.sort == SortKey::kTitle) {
+      // The collation goes on the bound side: SQLite takes a comparison's
+      // collation from either operand, but only a bare column on the left
+      // becomes a range of the index.
+      sql += " AND (t.title, t.id)";
+      sql += cmp;
+      sql += "(?13 COLLATE brisk_title, ?14)";
     } else {
       sql += " AND (";
       sql += key_column(s.sort);

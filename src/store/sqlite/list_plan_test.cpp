@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/search.hpp"
+#include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/tokenizer.hpp"
 #include "store/store.hpp"
@@ -231,7 +232,7 @@ class QueryPlans : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_tokenizer(db_.get()));
+    ASSERT_TRUE(register_extensions(db_.get()));
   }
 
   std::vector<std::string> explain(const std::string& sql) {

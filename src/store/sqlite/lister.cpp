@@ -16,8 +16,9 @@ namespace {
 
 constexpr std::uint32_t kProbeKey = 0x80000000u;
 
-// The title sort key, as the title_key column computes it (002_query.sql):
-// ASCII letters lowered, everything else kept.
+// The title sort key: ASCII letters lowered, everything else kept. Compared
+// with the brisk_title collation, it is equivalent to the title itself
+// (collation.hpp); the cursor keeps this canonical form.
 void title_key(std::string_view title, std::string& out) {
   out.assign(title);
   for (char& c : out) {

@@ -18,6 +18,7 @@
 
 #include "api/model_bind.hpp"
 #include "store/search.hpp"
+#include "store/sqlite/collation.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/sqlite/tokenizer.hpp"
 #include "store/store.hpp"
@@ -83,7 +84,7 @@ class ListerTest : public ::testing::Test {
       // Rows written as the writer writes them, with few distinct keys: ties everywhere.
       Db db;
       ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-      ASSERT_TRUE(register_tokenizer(db.get()));
+      ASSERT_TRUE(register_extensions(db.get()));
       ASSERT_EQ(db.exec("BEGIN"), "");
       TaskRows rows(db);
       for (int i = 0; i < 400; ++i) {
@@ -155,7 +156,7 @@ class ListerTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_tokenizer(db_.get()));
+    ASSERT_TRUE(register_extensions(db_.get()));
     Stmt s = db_.prepare("SELECT body FROM tasks");
     while (s.step() == SQLITE_ROW) all_.push_back(parse(s.text(0)));
     ASSERT_GT(all_.size(), 300u);

@@ -11,6 +11,7 @@
 
 #include "store/migrations.hpp"
 #include "store/search.hpp"
+#include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/sqlite/tokenizer.hpp"
@@ -68,7 +69,7 @@ class QueryIndexes : public ::testing::Test {
   void expect_indexes_match_bodies() {
     Db db;
     ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-    ASSERT_TRUE(register_tokenizer(db.get()));
+    ASSERT_TRUE(register_extensions(db.get()));
     const std::string tags_from_bodies =
         "SELECT t.owner, j.value, t.created_at, hex(t.id), t.seq FROM tasks AS t, "
         "json_each(t.body, '$.tags') AS j";

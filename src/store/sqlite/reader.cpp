@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "store/sqlite/tokenizer.hpp"
+#include "store/sqlite/collation.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -13,8 +13,8 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* 
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
   sqlite3_busy_timeout(db_.get(), 5000);
   db_.exec("PRAGMA temp_store=MEMORY");  // sorts for search and lists never touch /tmp
-  // tasks_fts is tokenized by brisk's own tokenizer: register it first.
-  if (!register_tokenizer(db_.get())) {
+  // tasks_fts is tokenized by brisk's own tokenizer, titles sort by its collation.
+  if (!register_extensions(db_.get())) {
     throw std::runtime_error("cannot open a read connection: SQLite lacks FTS5 or unicode61");
   }
   get_ = db_.prepare("SELECT owner, version, body FROM tasks WHERE id = ?1");

@@ -11,8 +11,8 @@
 
 #include <sodium.h>
 
+#include "store/sqlite/collation.hpp"
 #include "store/sqlite/migrate.hpp"
-#include "store/sqlite/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -70,8 +70,9 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
       db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
   if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
-  // tasks_fts (migration 002) is tokenized by brisk's own tokenizer.
-  if (!register_tokenizer(db.get())) {
+  // tasks_fts (migration 002) is tokenized by brisk's own tokenizer, and
+  // titles sort by its own collation (005).
+  if (!register_extensions(db.get())) {
     throw std::runtime_error("this SQLite library lacks FTS5 (with unicode61), which brisk needs");
   }
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"

@@ -28,6 +28,48 @@ bool run(Stmt& s) {
   return ok;
 }
 
+constexpr int kTaskColumns = 11;
+constexpr int kTagColumns = 5;
+
+// "INSERT INTO <head> VALUES (?,...),(?,...)": `rows` groups of `columns`
+// parameters, numbered in order from ?1.
+std::string multi_row_sql(std::string_view head, int columns, std::size_t rows) {
+  std::string sql(head);
+  sql += " VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (int c = 0; c < columns; ++c) sql += c ? ",?" : "?";
+    sql += ')';
+  }
+  return sql;
+}
+
+// The largest chunk (index into the 1, 2, 4, ... statements) that fits `n`.
+std::size_t chunk_for(std::size_t n, std::size_t chunks) {
+  std::size_t c = 0;
+  while (c + 1 < chunks && (std::size_t{2} << c) <= n) ++c;
+  return c;
+}
+
+void bind_task(Stmt& s, int base, std::int64_t seq, Owner owner, const tasks::Task& t,
+               std::string_view json) {
+  s.bind(base + 1, seq)
+      .bind_blob(base + 2, t.id.bytes.data(), 16)
+      .bind(base + 3, owner)
+      .bind(base + 4, t.status)
+      .bind(base + 5, t.priority);
+  if (t.due_at) {
+    s.bind(base + 6, *t.due_at);
+  } else {
+    s.bind_null(base + 6);
+  }
+  s.bind(base + 7, std::string_view(t.title))
+      .bind(base + 8, t.created_at)
+      .bind(base + 9, t.updated_at)
+      .bind(base + 10, t.version)
+      .bind(base + 11, json);
+}
+
 }  // namespace
 
 bool insert_task_row(Stmt& insert, Owner owner, const tasks::Task& t, std::string_view json) {
@@ -55,9 +97,7 @@ IndexChange index_change(const tasks::Task& before, const tasks::Task& after) {
 
 TaskRows::TaskRows(Db& db)
     : db_(db),
-      insert_(db.prepare(kInsertTaskSql)),
-      tag_insert_(db.prepare(
-          "INSERT INTO task_tags (owner, tag, created_at, id, seq) VALUES (?1, ?2, ?3, ?4, ?5)")),
+      max_seq_(db.prepare("SELECT coalesce(max(seq), 0) FROM tasks")),
       tag_delete_(db.prepare(
           "DELETE FROM task_tags WHERE owner = ?1 AND tag = ?2 AND created_at = ?3 AND id = ?4")),
       fts_insert_(db.prepare(
@@ -65,20 +105,86 @@ TaskRows::TaskRows(Db& db)
       fts_delete_(db.prepare("INSERT INTO tasks_fts (tasks_fts, rowid, title, description, tags) "
                              "VALUES ('delete', ?1, ?2, ?3, ?4)")) {}
 
+Stmt& TaskRows::task_insert(std::size_t chunk) {
+  Stmt& s = task_inserts_[chunk];
+  if (!s) {
+    s =
+        db_.prepare(multi_row_sql("INSERT INTO tasks (seq, id, owner, status, priority, due_at, "
+                                  "title, created_at, updated_at, version, body)",
+                                  kTaskColumns, std::size_t{1} << chunk));
+  }
+  return s;
+}
+
+Stmt& TaskRows::tag_insert(std::size_t chunk) {
+  Stmt& s = tag_inserts_[chunk];
+  if (!s) {
+    s = db_.prepare(multi_row_sql("INSERT INTO task_tags (owner, tag, created_at, id, seq)",
+                                  kTagColumns, std::size_t{1} << chunk));
+  }
+  return s;
+}
+
 bool TaskRows::insert(Owner owner, const tasks::Task& t, std::string_view json) {
-  if (!insert_task_row(insert_, owner, t, json)) return false;
-  return index(owner, sqlite3_last_insert_rowid(db_.get()), t, IndexChange{true, true});
+  NewTaskRow row{owner, &t, json};
+  return insert_many({&row, 1});
+}
+
+bool TaskRows::insert_many(std::span<const NewTaskRow> rows) {
+  if (rows.empty()) return true;
+  std::int64_t first_seq = 0;
+  {
+    StmtScope m(max_seq_);
+    if (max_seq_.step() != SQLITE_ROW) return false;
+    first_seq = max_seq_.int64(0) + 1;
+  }
+  tag_rows_.clear();
+  for (std::size_t done = 0; done < rows.size();) {
+    const std::size_t chunk = chunk_for(rows.size() - done, kChunks);
+    const std::size_t n = std::size_t{1} << chunk;
+    Stmt& s = task_insert(chunk);
+    for (std::size_t i = 0; i < n; ++i) {
+      const NewTaskRow& r = rows[done + i];
+      const std::int64_t seq = first_seq + static_cast<std::int64_t>(done + i);
+      bind_task(s, static_cast<int>(i) * kTaskColumns, seq, r.owner, *r.task, r.json);
+      for (const std::string& tag : r.task->tags) tag_rows_.push_back({r.owner, &tag, r.task, seq});
+    }
+    if (!run(s)) return false;
+    done += n;
+  }
+  for (std::size_t done = 0; done < tag_rows_.size();) {
+    const std::size_t chunk = chunk_for(tag_rows_.size() - done, kChunks);
+    const std::size_t n = std::size_t{1} << chunk;
+    Stmt& s = tag_insert(chunk);
+    for (std::size_t i = 0; i < n; ++i) {
+      const TagRow& g = tag_rows_[done + i];
+      const int base = static_cast<int>(i) * kTagColumns;
+      s.bind(base + 1, g.owner)
+          .bind(base + 2, std::string_view(*g.tag))
+          .bind(base + 3, g.task->created_at)
+          .bind_blob(base + 4, g.task->id.bytes.data(), 16)
+          .bind(base + 5, g.seq);
+    }
+    if (!run(s)) return false;
+    done += n;
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    bind_fts(fts_insert_, first_seq + static_cast<std::int64_t>(i), *rows[i].task, tags_);
+    if (!run(fts_insert_)) return false;
+  }
+  return true;
 }
 
 bool TaskRows::index(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what) {
   if (what.tags) {
+    Stmt& s = tag_insert(0);
     for (const std::string& tag : t.tags) {
-      tag_insert_.bind(1, owner)
+      s.bind(1, owner)
           .bind(2, std::string_view(tag))
           .bind(3, t.created_at)
           .bind_blob(4, t.id.bytes.data(), 16)
           .bind(5, seq);
-      if (!run(tag_insert_)) return false;
+      if (!run(s)) return false;
     }
   }
   if (what.text) {

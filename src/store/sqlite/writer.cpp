@@ -23,6 +23,9 @@ constexpr std::size_t kMaxBatch = 4096;
 // "still being processed" (409).
 struct Writer::Batch {
   std::set<std::pair<Owner, std::string>> keys;
+  // New tasks not yet inserted: their rows go in together (TaskRows::
+  // insert_many), before any other kind of write and before COMMIT.
+  std::vector<NewTaskRow> new_rows;
 };
 
 Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache), rows_(db_) {
@@ -131,9 +134,19 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     Batch state;
     try {
       for (std::size_t i = 0; i < batch.size() && ok; ++i) {
+        // Writes apply in order: staged creates are stored before anything
+        // else runs (an update or delete never sees a half-made batch).
+        if (batch[i].kind != WriteRequest::Kind::kCreate) ok = insert_staged(state);
+        if (!ok) break;
         results[i] = apply(batch[i], now, state);
         ok = results[i].status != WriteResult::Status::kError;
+        if (batch[i].kind == WriteRequest::Kind::kCreate &&
+            results[i].status == WriteResult::Status::kOk) {
+          // Both stay put until insert_staged: results is never resized.
+          state.new_rows.push_back({batch[i].owner, &batch[i].fields, results[i].json});
+        }
       }
+      if (ok) ok = insert_staged(state);
     } catch (const std::exception& e) {
       // Out of memory or a bug: the whole batch fails cleanly, nothing is kept.
       spdlog::error("write batch failed: {}", e.what());
@@ -223,7 +236,7 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   t.created_at = t.updated_at = now;
   t.version = 1;
   res.json = tasks::serialize(t);
-  if (!rows_.insert(r.owner, t, res.json)) return WriteResult{};
+  // commit() stages the row, inserted with the batch's other new tasks.
   if (!r.idempotency_key.empty()) {
     StmtScope k(idem_put_);
     idem_put_.bind(1, r.owner)
@@ -238,6 +251,13 @@ WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
   res.version = 1;
   res.id = t.id;
   return res;
+}
+
+bool Writer::insert_staged(Batch& batch) {
+  if (batch.new_rows.empty()) return true;
+  bool ok = rows_.insert_many(batch.new_rows);
+  batch.new_rows.clear();
+  return ok;
 }
 
 // Reads r.id's row and binds its stored JSON back into `t` (with the model

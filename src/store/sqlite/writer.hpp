@@ -45,6 +45,7 @@ class Writer {
   void commit(std::vector<WriteRequest>& batch);
   WriteResult apply(WriteRequest& r, std::int64_t now, Batch& batch);
   WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
+  bool insert_staged(Batch& batch);
   WriteResult update(WriteRequest& r, std::int64_t now);
   WriteResult remove(WriteRequest& r);
   bool load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t, std::int64_t& seq);

@@ -13,6 +13,7 @@
 
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/migrate.hpp"
+#include "store/sqlite/wal_vfs.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -65,9 +66,12 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   if (temporary_) temp_files_.path = path_;
   lock_.acquire(path_);
 
+  // The writer of a durable store syncs every commit, which is what the
+  // WAL-coalescing VFS needs (wal_vfs.hpp); ":memory:" never syncs and uses
+  // the base VFS.
   Db db;
-  std::string err =
-      db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, kVfs);
+  std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            temporary_ ? kVfs : coalescing_wal_vfs());
   if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
   // tasks_fts (migration 002) is tokenized by brisk's own tokenizer, and

@@ -66,12 +66,12 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   if (temporary_) temp_files_.path = path_;
   lock_.acquire(path_);
 
-  // The writer of a durable store syncs every commit, which is what the
-  // WAL-coalescing VFS needs (wal_vfs.hpp); ":memory:" never syncs and uses
-  // the base VFS.
+  // The writer coalesces its WAL writes into one per commit (wal_vfs.hpp),
+  // which needs SQLite to sync the WAL at every commit; for ":memory:" the
+  // VFS's sync only writes, and no fsync is made.
   Db db;
   std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                            temporary_ ? kVfs : coalescing_wal_vfs());
+                            coalescing_wal_vfs(!temporary_));
   if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
   // tasks_fts (migration 002) is tokenized by brisk's own tokenizer, and
@@ -80,13 +80,11 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
     throw std::runtime_error("this SQLite library lacks FTS5 (with unicode61), which brisk needs");
   }
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"
-  // keeps nothing, so it skips the sync).
+  // keeps nothing: its VFS makes the sync a plain write).
   // Temporary tables, indexes and statement journals stay in memory: by
   // default they are files in /tmp, which showed up as ext4 writes in every
   // POST's profile.
-  err = db.exec(
-      temporary_ ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY;"
-                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
+  err = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
   if (err.empty()) err = migrate(db);
   if (!err.empty()) {
     throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +

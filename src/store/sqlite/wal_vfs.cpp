@@ -13,19 +13,21 @@ namespace brisk::store::sqlite {
 namespace {
 
 constexpr const char* kName = "brisk-wal";
+constexpr const char* kNoSyncName = "brisk-wal-nosync";
 constexpr const char* kBase = "unix-excl";
 // Held bytes beyond this are written at once (one transaction of 64 MiB is
 // far beyond brisk's batches; the bound only caps memory).
 constexpr std::size_t kMaxHeld = 4u << 20;
 
 sqlite3_vfs* base_vfs = nullptr;
-sqlite3_vfs vfs;
+sqlite3_vfs vfs, nosync_vfs;
 
 // The sqlite3_file of a WAL opened through this VFS; the base VFS's file
 // object follows it in the same allocation (szOsFile covers both).
 struct WalFile {
   sqlite3_file file;  // first: SQLite sees a WalFile* as a sqlite3_file*
   sqlite3_file* inner;
+  bool sync;              // false: xSync only passes held bytes on
   sqlite3_int64 held_at;  // file offset of held[0]
   std::string held;       // bytes written but not yet passed to `inner`
 };
@@ -101,7 +103,7 @@ int wal_truncate(sqlite3_file* f, sqlite3_int64 size) {
 int wal_sync(sqlite3_file* f, int flags) {
   WalFile* w = wal(f);
   if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return inner_methods(w).xSync(w->inner, flags);
+  return w->sync ? inner_methods(w).xSync(w->inner, flags) : SQLITE_OK;
 }
 
 int wal_file_size(sqlite3_file* f, sqlite3_int64* size) {
@@ -158,7 +160,7 @@ const sqlite3_io_methods kWalMethods = {1,
                                         nullptr,
                                         nullptr};
 
-int open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+int open(sqlite3_vfs* self, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   if (!(flags & SQLITE_OPEN_WAL)) {
     // Every other file is the base VFS's own, opened in place: no wrapper.
     return base_vfs->xOpen(base_vfs, name, f, flags, out_flags);
@@ -166,6 +168,7 @@ int open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* o
   auto* w = new (f) WalFile{};
   w->inner = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(WalFile));
   w->inner->pMethods = nullptr;
+  w->sync = self != &nosync_vfs;
   int rc = base_vfs->xOpen(base_vfs, name, w->inner, flags, out_flags);
   if (rc != SQLITE_OK) {
     // SQLite calls xClose only if pMethods is set; leave it null.
@@ -218,7 +221,7 @@ int vfs_current_time64(sqlite3_vfs*, sqlite3_int64* out) {
 
 }  // namespace
 
-const char* coalescing_wal_vfs() {
+const char* coalescing_wal_vfs(bool sync) {
   static std::once_flag once;
   std::call_once(once, [] {
     base_vfs = sqlite3_vfs_find(kBase);
@@ -242,11 +245,14 @@ const char* coalescing_wal_vfs() {
     vfs.xCurrentTime = vfs_current_time;
     vfs.xGetLastError = vfs_last_error;
     vfs.xCurrentTimeInt64 = vfs_current_time64;
-    if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK) {
+    nosync_vfs = vfs;
+    nosync_vfs.zName = kNoSyncName;
+    if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK ||
+        sqlite3_vfs_register(&nosync_vfs, 0) != SQLITE_OK) {
       throw std::runtime_error("cannot register the brisk-wal VFS");
     }
   });
-  return kName;
+  return sync ? kName : kNoSyncName;
 }
 
 }  // namespace brisk::store::sqlite

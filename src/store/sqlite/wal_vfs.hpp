@@ -7,7 +7,7 @@
 //
 // Invariant: bytes are held only between an xWrite and the next xSync of the
 // same file, and SQLite publishes a commit to readers (the wal-index header)
-// only after that xSync. This holds when every commit syncs the WAL, i.e.
+// only after that xSync. That holds when every commit syncs the WAL, i.e.
 // with synchronous=FULL (or EXTRA): only use this VFS on such connections.
 // Holding unsynced bytes in memory instead of the page cache changes nothing
 // SQLite relies on: it never reads back through another handle what it has
@@ -17,7 +17,10 @@
 
 namespace brisk::store::sqlite {
 
-// Registers the VFS (once; thread-safe) and returns its name.
-const char* coalescing_wal_vfs();
+// Registers the VFS (once; thread-safe) and returns its name. With `sync`
+// false (":memory:", which keeps nothing), a WAL's xSync only passes the held
+// bytes on: such a connection still runs with synchronous=FULL, so that
+// SQLite calls xSync at every commit, and no fsync is made.
+const char* coalescing_wal_vfs(bool sync = true);
 
 }  // namespace brisk::store::sqlite

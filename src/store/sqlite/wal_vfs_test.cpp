@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "store/sqlite/db.hpp"
@@ -11,14 +12,18 @@
 namespace brisk::store::sqlite {
 namespace {
 
-class WalVfs : public ::testing::Test {
+// Both variants: syncing (file stores) and not (":memory:").
+class WalVfs : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     configure_library();
     path_ = ::testing::TempDir() + "/brisk-wal-vfs-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+    std::replace(path_.begin() + static_cast<std::ptrdiff_t>(::testing::TempDir().size()),
+                 path_.end(), '/', '-');  // a parameterized test's name is "Name/0"
     remove_files();
-    ASSERT_EQ(writer_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, coalescing_wal_vfs()),
+    ASSERT_EQ(writer_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           coalescing_wal_vfs(GetParam())),
               "");
     ASSERT_EQ(writer_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                            "CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB NOT NULL);"),
@@ -55,7 +60,7 @@ class WalVfs : public ::testing::Test {
 
 // Every commit is visible, complete, to another connection reading the WAL
 // through its own file handle (and the base VFS).
-TEST_F(WalVfs, CommitsAreVisibleToOtherConnections) {
+TEST_P(WalVfs, CommitsAreVisibleToOtherConnections) {
   for (int i = 1; i <= 20; ++i) {
     insert(50, 300);
     EXPECT_EQ(count(reader_, "SELECT count(*) FROM t"), i * 50);
@@ -65,7 +70,7 @@ TEST_F(WalVfs, CommitsAreVisibleToOtherConnections) {
 
 // A transaction far larger than one write (124 KiB) or what is held (4 MiB),
 // and checkpoints that read back through the same handle.
-TEST_F(WalVfs, LargeTransactionsAndCheckpoints) {
+TEST_P(WalVfs, LargeTransactionsAndCheckpoints) {
   insert(3000, 3000);  // ~9 MB of pages in one commit
   EXPECT_EQ(count(reader_, "SELECT count(*) FROM t"), 3000);
   ASSERT_EQ(writer_.exec("PRAGMA wal_checkpoint(PASSIVE)"), "");
@@ -78,7 +83,7 @@ TEST_F(WalVfs, LargeTransactionsAndCheckpoints) {
 
 // A file reopened after a close holds everything: nothing stays behind in
 // memory.
-TEST_F(WalVfs, CloseWritesEverything) {
+TEST_P(WalVfs, CloseWritesEverything) {
   insert(100, 500);
   reader_ = Db();
   writer_ = Db();  // last connection: checkpoints and removes the WAL
@@ -86,6 +91,8 @@ TEST_F(WalVfs, CloseWritesEverything) {
   ASSERT_EQ(again.open(path_, SQLITE_OPEN_READONLY, "unix-excl"), "");
   EXPECT_EQ(count(again, "SELECT count(*) FROM t"), 100);
 }
+
+INSTANTIATE_TEST_SUITE_P(SyncAndNot, WalVfs, ::testing::Bool());
 
 }  // namespace
 }  // namespace brisk::store::sqlite

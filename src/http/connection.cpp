@@ -432,6 +432,7 @@ void Connection::start_read() {
         }
         self->in_end_ += n;
         self->last_activity_ = Clock::now();
+        self->worker_.poll_completions();
         self->pump();
       });
 }

@@ -46,6 +46,7 @@ void Worker::complete(std::shared_ptr<Connection> c, std::function<void(Exchange
     std::lock_guard lock(inbox_mu_);
     first = inbox_.empty();
     inbox_.push_back({std::move(c), std::move(fn)});
+    inbox_ready_.store(true, std::memory_order_release);
   }
   // A producer completing a batch (the writer) holds the wake-up until the
   // whole batch is in the inbox.
@@ -58,12 +59,16 @@ void Worker::wake(void* self) {
 }
 
 void Worker::run_completions() {
+  if (completing_) return;  // finish_deferred -> pump -> poll_completions
+  completing_ = true;
   {
     std::lock_guard lock(inbox_mu_);
     running_.swap(inbox_);
+    inbox_ready_.store(false, std::memory_order_relaxed);
   }
   for (Completion& c : running_) c.conn->finish_deferred(c.fn);
   running_.clear();
+  completing_ = false;
 }
 
 void Worker::refresh_date() {

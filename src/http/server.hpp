@@ -45,6 +45,13 @@ class Worker {
   // thread: completions wait in an inbox that one posted handler empties, so
   // a writer's batch of N answers wakes this thread once, not N times.
   void complete(std::shared_ptr<Connection> c, std::function<void(Exchange&)> fn);
+  // Runs the completions waiting in the inbox now, unless this thread is
+  // already running them. Called between requests, so that answers that are
+  // ready leave before more requests are read: otherwise they wait behind
+  // every socket of the current round (a POST in a busy mix waited ~1 ms).
+  void poll_completions() {
+    if (!completing_ && inbox_ready_.load(std::memory_order_acquire)) run_completions();
+  }
 
  private:
   struct Completion {
@@ -67,7 +74,9 @@ class Worker {
   // util::HandoffBatch ends. Declared after io_, so queued connections go before it.
   std::mutex inbox_mu_;
   std::vector<Completion> inbox_;
-  std::vector<Completion> running_;  // this thread's, swapped with inbox_
+  std::atomic<bool> inbox_ready_{false};  // !inbox_.empty(), readable without the lock
+  std::vector<Completion> running_;       // this thread's, swapped with inbox_
+  bool completing_ = false;               // running_ is being run
 };
 
 struct ServerOptions {

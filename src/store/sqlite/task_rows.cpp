@@ -45,10 +45,26 @@ std::string multi_row_sql(std::string_view head, int columns, std::size_t rows) 
 }
 
 // The largest chunk (index into the 1, 2, 4, ... statements) that fits `n`.
-std::size_t chunk_for(std::size_t n, std::size_t chunks) {
+std::size_t chunk_for(std::size_t n) {
   std::size_t c = 0;
-  while (c + 1 < chunks && (std::size_t{2} << c) <= n) ++c;
+  while (c + 1 < kInsertChunks && (std::size_t{2} << c) <= n) ++c;
   return c;
+}
+
+// Runs `rows` rows through multi-row statements, largest first: `stmt(c)` is
+// the statement of 2^c rows, `bind(s, slot, row)` binds row `row` into slot
+// `slot` of it.
+template <class StmtFor, class Bind>
+bool run_chunked(std::size_t rows, StmtFor stmt, Bind bind) {
+  for (std::size_t done = 0; done < rows;) {
+    const std::size_t chunk = chunk_for(rows - done);
+    const std::size_t n = std::size_t{1} << chunk;
+    Stmt& s = stmt(chunk);
+    for (std::size_t i = 0; i < n; ++i) bind(s, static_cast<int>(i), done + i);
+    if (!run(s)) return false;
+    done += n;
+  }
+  return true;
 }
 
 void bind_task(Stmt& s, int base, std::int64_t seq, Owner owner, const tasks::Task& t,
@@ -139,34 +155,28 @@ bool TaskRows::insert_many(std::span<const NewTaskRow> rows) {
     first_seq = max_seq_.int64(0) + 1;
   }
   tag_rows_.clear();
-  for (std::size_t done = 0; done < rows.size();) {
-    const std::size_t chunk = chunk_for(rows.size() - done, kChunks);
-    const std::size_t n = std::size_t{1} << chunk;
-    Stmt& s = task_insert(chunk);
-    for (std::size_t i = 0; i < n; ++i) {
-      const NewTaskRow& r = rows[done + i];
-      const std::int64_t seq = first_seq + static_cast<std::int64_t>(done + i);
-      bind_task(s, static_cast<int>(i) * kTaskColumns, seq, r.owner, *r.task, r.json);
-      for (const std::string& tag : r.task->tags) tag_rows_.push_back({r.owner, &tag, r.task, seq});
-    }
-    if (!run(s)) return false;
-    done += n;
-  }
-  for (std::size_t done = 0; done < tag_rows_.size();) {
-    const std::size_t chunk = chunk_for(tag_rows_.size() - done, kChunks);
-    const std::size_t n = std::size_t{1} << chunk;
-    Stmt& s = tag_insert(chunk);
-    for (std::size_t i = 0; i < n; ++i) {
-      const TagRow& g = tag_rows_[done + i];
-      const int base = static_cast<int>(i) * kTagColumns;
-      s.bind(base + 1, g.owner)
-          .bind(base + 2, std::string_view(*g.tag))
-          .bind(base + 3, g.task->created_at)
-          .bind_blob(base + 4, g.task->id.bytes.data(), 16)
-          .bind(base + 5, g.seq);
-    }
-    if (!run(s)) return false;
-    done += n;
+  const bool ok = run_chunked(
+      rows.size(), [this](std::size_t c) -> Stmt& { return task_insert(c); },
+      [&](Stmt& s, int slot, std::size_t i) {
+        const NewTaskRow& r = rows[i];
+        const std::int64_t seq = first_seq + static_cast<std::int64_t>(i);
+        bind_task(s, slot * kTaskColumns, seq, r.owner, *r.task, r.json);
+        for (const std::string& tag : r.task->tags)
+          tag_rows_.push_back({r.owner, &tag, r.task, seq});
+      });
+  if (!ok) return false;
+  if (!run_chunked(
+          tag_rows_.size(), [this](std::size_t c) -> Stmt& { return tag_insert(c); },
+          [this](Stmt& s, int slot, std::size_t i) {
+            const TagRow& g = tag_rows_[i];
+            const int base = slot * kTagColumns;
+            s.bind(base + 1, g.owner)
+                .bind(base + 2, std::string_view(*g.tag))
+                .bind(base + 3, g.task->created_at)
+                .bind_blob(base + 4, g.task->id.bytes.data(), 16)
+                .bind(base + 5, g.seq);
+          })) {
+    return false;
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     bind_fts(fts_insert_, first_seq + static_cast<std::int64_t>(i), *rows[i].task, tags_);

@@ -35,6 +35,10 @@ struct IndexChange {
 };
 IndexChange index_change(const tasks::Task& before, const tasks::Task& after);
 
+// Multi-row INSERTs come in kInsertChunks sizes: 1, 2, 4, ... 64 rows.
+inline constexpr std::size_t kInsertChunks = 7;
+inline constexpr std::size_t kMaxRowsPerInsert = std::size_t{1} << (kInsertChunks - 1);
+
 // A new task for TaskRows::insert_many; the pointed-to values must outlive
 // the call.
 struct NewTaskRow {
@@ -65,13 +69,12 @@ class TaskRows {
   bool unindex(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what);
 
  private:
-  static constexpr std::size_t kChunks = 7;  // statements of 1, 2, 4, ... 64 rows
   Stmt& task_insert(std::size_t chunk);
   Stmt& tag_insert(std::size_t chunk);
 
   Db& db_;
   Stmt max_seq_, tag_delete_, fts_insert_, fts_delete_;
-  std::array<Stmt, kChunks> task_inserts_, tag_inserts_;  // prepared on first use
+  std::array<Stmt, kInsertChunks> task_inserts_, tag_inserts_;  // prepared on first use
   struct TagRow {
     Owner owner;
     const std::string* tag;
@@ -81,7 +84,5 @@ class TaskRows {
   std::vector<TagRow> tag_rows_;  // reused by insert_many
   std::string tags_;              // the joined tags bound to an FTS statement, reused
 };
-
-inline constexpr std::size_t kMaxRowsPerInsert = 64;
 
 }  // namespace brisk::store::sqlite

@@ -6,7 +6,7 @@
 -- Environment:
 --   IDS         file with one task id per line (GET and mix workloads)
 --   BENCH_TOKEN if set, every request carries "Authorization: Bearer <token>"
---               (HOOK(auth): used by bench/run once brisk has accounts)
+--               (bench/run sets it for brisk-auth)
 
 common = {}
 common.dir = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"

@@ -67,40 +67,31 @@ bool run_chunked(std::size_t rows, StmtFor stmt, Bind bind) {
   return true;
 }
 
-void bind_task(Stmt& s, int base, std::int64_t seq, Owner owner, const tasks::Task& t,
-               std::string_view json) {
-  s.bind(base + 1, seq)
-      .bind_blob(base + 2, t.id.bytes.data(), 16)
-      .bind(base + 3, owner)
-      .bind(base + 4, t.status)
-      .bind(base + 5, t.priority);
+// Binds the ten columns of kInsertTaskSql, in its order, to parameters
+// base+1 .. base+10.
+void bind_task_columns(Stmt& s, int base, Owner owner, const tasks::Task& t,
+                       std::string_view json) {
+  s.bind_blob(base + 1, t.id.bytes.data(), 16)
+      .bind(base + 2, owner)
+      .bind(base + 3, t.status)
+      .bind(base + 4, t.priority);
   if (t.due_at) {
-    s.bind(base + 6, *t.due_at);
+    s.bind(base + 5, *t.due_at);
   } else {
-    s.bind_null(base + 6);
+    s.bind_null(base + 5);
   }
-  s.bind(base + 7, std::string_view(t.title))
-      .bind(base + 8, t.created_at)
-      .bind(base + 9, t.updated_at)
-      .bind(base + 10, t.version)
-      .bind(base + 11, json);
+  s.bind(base + 6, std::string_view(t.title))
+      .bind(base + 7, t.created_at)
+      .bind(base + 8, t.updated_at)
+      .bind(base + 9, t.version)
+      .bind(base + 10, json);
 }
 
 }  // namespace
 
 bool insert_task_row(Stmt& insert, Owner owner, const tasks::Task& t, std::string_view json) {
   StmtScope s(insert);
-  insert.bind_blob(1, t.id.bytes.data(), 16).bind(2, owner).bind(3, t.status).bind(4, t.priority);
-  if (t.due_at) {
-    insert.bind(5, *t.due_at);
-  } else {
-    insert.bind_null(5);
-  }
-  insert.bind(6, std::string_view(t.title))
-      .bind(7, t.created_at)
-      .bind(8, t.updated_at)
-      .bind(9, t.version)
-      .bind(10, json);
+  bind_task_columns(insert, 0, owner, t, json);
   return insert.step() == SQLITE_DONE;
 }
 
@@ -124,9 +115,10 @@ TaskRows::TaskRows(Db& db)
 Stmt& TaskRows::task_insert(std::size_t chunk) {
   Stmt& s = task_inserts_[chunk];
   if (!s) {
+    // kInsertTaskSql's columns, then the explicit rowid.
     s =
-        db_.prepare(multi_row_sql("INSERT INTO tasks (seq, id, owner, status, priority, due_at, "
-                                  "title, created_at, updated_at, version, body)",
+        db_.prepare(multi_row_sql("INSERT INTO tasks (id, owner, status, priority, due_at, title, "
+                                  "created_at, updated_at, version, body, seq)",
                                   kTaskColumns, std::size_t{1} << chunk));
   }
   return s;
@@ -160,7 +152,9 @@ bool TaskRows::insert_many(std::span<const NewTaskRow> rows) {
       [&](Stmt& s, int slot, std::size_t i) {
         const NewTaskRow& r = rows[i];
         const std::int64_t seq = first_seq + static_cast<std::int64_t>(i);
-        bind_task(s, slot * kTaskColumns, seq, r.owner, *r.task, r.json);
+        const int base = slot * kTaskColumns;
+        bind_task_columns(s, base, r.owner, *r.task, r.json);
+        s.bind(base + kTaskColumns, seq);
         for (const std::string& tag : r.task->tags)
           tag_rows_.push_back({r.owner, &tag, r.task, seq});
       });

@@ -69,12 +69,8 @@ CommitStats Writer::stats() const {
 }
 
 void Writer::submit(WriteRequest req) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(req));
-    flushed_ = true;
-  }
-  cv_.notify_one();
+  enqueue(std::move(req));
+  flush();
 }
 
 void Writer::enqueue(WriteRequest req) {

@@ -1,8 +1,8 @@
 // brisk_bench_load DB N [SEED]: fills a new brisk database with N generated
 // tasks in one transaction, for bench/scale.sh. Rows are written exactly as
 // brisk writes them: the schema comes from brisk's own migrations, the body
-// from tasks::serialize and the row from the writer's insert (the triggers
-// index tags and text). Only created_at/updated_at are spread over two years
+// from tasks::serialize and the row from the store's insert (migration 002
+// then builds the tag and text indexes). Only created_at/updated_at are spread over two years
 // instead of "now", so that every sort order has realistic spread.
 //
 // Text: titles of 2..8 words and, for 60% of tasks, descriptions of 4..40
@@ -22,6 +22,7 @@
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "tasks/task.hpp"
+#include "tasks/task_rules.hpp"
 #include "util/uuid.hpp"
 
 namespace {
@@ -158,7 +159,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), err.c_str());
     return 1;
   }
-  store::sqlite::Stmt insert = db.prepare(store::sqlite::kInsertTaskSql);
+  store::sqlite::Stmt insert = db.prepare(store::sqlite::insert_task_sql());
 
   Generator g(seed);
   util::Uuid7Generator ids;
@@ -193,7 +194,9 @@ int main(int argc, char** argv) {
       for (const std::string& x : t.tags) dup = dup || x == tag;
       if (!dup) t.tags.push_back(std::move(tag));
     }
-    if (!store::sqlite::insert_task_row(insert, store::kLocalOwner, t, tasks::serialize(t))) {
+    std::string body = tasks::serialize(t);
+    if (!store::sqlite::insert_task_row(
+            insert, tasks::to_row(store::kLocalOwner, std::move(t), std::move(body)))) {
       std::fprintf(stderr, "insert failed: %s\n", db.error().c_str());
       return 1;
     }

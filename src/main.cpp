@@ -13,6 +13,7 @@
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
 #include "store/store.hpp"
+#include "tasks/task_rules.hpp"
 
 namespace {
 
@@ -30,7 +31,9 @@ int serve(const Config& cfg) {
 
   std::unique_ptr<brisk::store::Store> store;
   try {
-    store = brisk::store::open_store({cfg.db, cfg.threads});
+    store = brisk::store::open_store({.target = cfg.db,
+                                      .readers = cfg.threads,
+                                      .idempotency_ttl_ms = brisk::tasks::kIdempotencyTtlMs});
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -7,9 +7,7 @@
 namespace brisk::api {
 
 bool media_type_is(const http::Request& req, std::string_view type) {
-  std::string_view mt = req.content_type.substr(0, req.content_type.find(';'));
-  while (!mt.empty() && (mt.back() == ' ' || mt.back() == '\t')) mt.remove_suffix(1);
-  while (!mt.empty() && (mt.front() == ' ' || mt.front() == '\t')) mt.remove_prefix(1);
+  std::string_view mt = util::trim(req.content_type.substr(0, req.content_type.find(';')));
   return req.has_content_type && util::iequals(mt, type);
 }
 

@@ -13,7 +13,7 @@
 #include "api/operation.hpp"
 #include "api/schema.hpp"
 #include "store/no_store.hpp"
-#include "tasks/operations.hpp"
+#include "tasks/openapi_docs.hpp"
 #include "tasks/routes.hpp"
 
 namespace brisk::api {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "tasks/list_query.hpp"
+#include "tasks/list_params.hpp"
 
 namespace brisk::api {
 namespace {

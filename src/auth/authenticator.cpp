@@ -32,10 +32,7 @@ std::string_view bearer_token(std::string_view header, bool& missing) {
     if (!header.empty()) missing = false;
     return {};
   }
-  std::string_view t = header.substr(7);
-  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  return t;
+  return util::trim(header.substr(7));
 }
 }  // namespace
 

@@ -6,10 +6,11 @@
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
-#include "auth/operations.hpp"
+#include "auth/openapi_docs.hpp"
 #include "auth/password.hpp"
 #include "auth/user.hpp"
 #include "util/text.hpp"
+#include "util/time.hpp"
 
 namespace brisk::auth {
 
@@ -40,28 +41,31 @@ class Register final : public http::Handler {
     http::Deferred d = ex.defer();
     store::Store& st = ctx_.store;
     ctx_.hashing.post([d, cred = std::move(cred), &st]() mutable {
-      store::WriteRequest w;
-      w.kind = store::WriteRequest::Kind::kCreateUser;
-      w.username = cred.username;
-      w.password_hash = hash_password(cred.password);
-      if (w.password_hash.empty()) {
+      store::CreateUser cmd;
+      store::UserRow& u = cmd.row;
+      u.created_at = util::now_unix_ms();
+      u.id = util::next_uuid7(u.created_at);
+      u.username = cred.username;
+      u.password_hash = hash_password(cred.password);
+      if (u.password_hash.empty()) {
         d.complete([](Exchange& ex2) {
           api::reply_problem(ex2, 503, "out of memory for password hashing; retry");
         });
         return;
       }
-      w.done = [d, name = cred.username](WriteResult&& r) mutable {
-        d.complete([r = std::move(r), name](Exchange& ex2) {
-          if (r.status == WriteResult::Status::kConflict) {
-            return api::reply_problem(ex2, 409, "username '" + name + "' is taken");
-          }
-          if (r.status != WriteResult::Status::kOk) {
-            return api::reply_problem(ex2, 500, "the account could not be stored");
-          }
-          http::ResponseBuilder rb = ex2.respond(201);
-          rb.body(kJson, serialize(UserView{r.id, name, r.created_at}));
-        });
-      };
+      UserView view{u.id, u.username, u.created_at};
+      store::WriteRequest w{
+          std::move(cmd), [d, view = std::move(view)](WriteResult&& r) mutable {
+            d.complete([r = std::move(r), view](Exchange& ex2) {
+              if (r.status == WriteResult::Status::kConflict) {
+                return api::reply_problem(ex2, 409, "username '" + view.username + "' is taken");
+              }
+              if (r.status != WriteResult::Status::kOk) {
+                return api::reply_problem(ex2, 500, "the account could not be stored");
+              }
+              ex2.respond(201).body(kJson, serialize(view));
+            });
+          }};
       st.submit(std::move(w));
     });
   }

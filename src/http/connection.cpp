@@ -83,18 +83,10 @@ void RequestParser::on_field_impl(bhttp::field name, string_view name_str, strin
     case bhttp::field::transfer_encoding: {
       c_.has_transfer_encoding_ = true;
       // brisk decodes no transfer coding but chunked (RFC 9112 6.1: 501).
-      std::string_view list = v;
-      while (!list.empty()) {
-        auto comma = list.find(',');
-        std::string_view tok = list.substr(0, comma);
-        while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
-        while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
-        if (!tok.empty()) {
-          c_.te_ends_chunked_ = util::iequals(tok, "chunked");
-          if (!c_.te_ends_chunked_) c_.unsupported_coding_ = true;
-        }
-        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-      }
+      util::for_each_item(v, [&](std::string_view tok) {
+        c_.te_ends_chunked_ = util::iequals(tok, "chunked");
+        if (!c_.te_ends_chunked_) c_.unsupported_coding_ = true;
+      });
       break;
     }
     case bhttp::field::expect:
@@ -393,17 +385,19 @@ void Connection::dispatch() {
 
 void Connection::finish_deferred(const std::function<void(Exchange&)>& fn) {
   if (closed_) return;
+  // The completion may answer, or defer again (a write retried after a
+  // concurrent change): then the connection stays paused.
+  paused_ = false;
   Exchange ex(*this, req_, {});
   try {
     fn(ex);
   } catch (const std::exception& e) {
     spdlog::error("deferred completion failed: {}", e.what());
   }
-  if (!ex.responded()) {
+  if (!ex.responded() && !paused_) {
     ResponseBuilder rb = begin_response(500);
     write_problem(rb, "internal error");
   }
-  paused_ = false;
   pump();
 }
 

@@ -9,35 +9,17 @@ namespace brisk::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Calls fn(item) for each comma-separated, trimmed, non-empty item.
-template <class Fn>
-void for_each_item(std::string_view list, Fn fn) {
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    if (!item.empty()) fn(item);
-  }
-}
-
 // q > 0 for a coding's parameters ("q=0" or "q=0.000" refuse it).
 bool q_positive(std::string_view params) {
   bool positive = true;
-  while (!params.empty()) {
-    auto semi = params.find(';');
-    std::string_view p = trim(params.substr(0, semi));
-    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
-    if (p.size() < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=') continue;
-    std::string_view v = trim(p.substr(2));
-    positive = false;
-    for (char c : v) positive = positive || (c >= '1' && c <= '9');
-  }
+  util::for_each_item(
+      params,
+      [&](std::string_view p) {
+        if (p.size() < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=') return;
+        positive = false;
+        for (char c : util::trim(p.substr(2))) positive = positive || (c >= '1' && c <= '9');
+      },
+      ';');
   return positive;
 }
 
@@ -51,9 +33,9 @@ std::uint64_t fnv1a(std::string_view s) {
 
 bool accepts_gzip(std::string_view accept_encoding) {
   int gzip = -1, any = -1;  // -1: not listed, 0: refused, 1: accepted
-  for_each_item(accept_encoding, [&](std::string_view item) {
+  util::for_each_item(accept_encoding, [&](std::string_view item) {
     auto semi = item.find(';');
-    std::string_view coding = trim(item.substr(0, semi));
+    std::string_view coding = util::trim(item.substr(0, semi));
     bool ok = semi == std::string_view::npos || q_positive(item.substr(semi + 1));
     if (util::iequals(coding, "gzip") || util::iequals(coding, "x-gzip")) {
       gzip = ok;
@@ -67,7 +49,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 bool etag_listed(std::string_view if_none_match, std::string_view etag) {
   if (etag.starts_with("W/")) etag.remove_prefix(2);
   bool hit = false;
-  for_each_item(if_none_match, [&](std::string_view item) {
+  util::for_each_item(if_none_match, [&](std::string_view item) {
     if (item.starts_with("W/")) item.remove_prefix(2);
     hit = hit || item == "*" || item == etag;
   });

@@ -1,6 +1,6 @@
 #include "ops/app_routes.hpp"
 
-#include "auth/operations.hpp"
+#include "auth/openapi_docs.hpp"
 #include "store/no_store.hpp"
 #include "tasks/cursor.hpp"
 

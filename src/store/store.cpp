@@ -6,14 +6,6 @@
 
 namespace brisk::store {
 
-bool Precondition::matches(std::int64_t v) const {
-  if (any) return true;
-  for (std::int64_t x : versions) {
-    if (x == v) return true;
-  }
-  return false;
-}
-
 std::unique_ptr<Store> open_store(const StoreOptions& opts) {
   std::string_view t = opts.target;
   if (t.starts_with("postgres://") || t.starts_with("postgresql://")) {

@@ -1,6 +1,8 @@
 // The store interface: per-thread readers and one writer that commits many
 // requests per transaction (group commit). Backends: sqlite/ (and later
-// postgres/). Handlers see only this file.
+// postgres/), each a library of its own below src/tasks and src/auth, which
+// see only this interface, the commands and the rows. The store keeps and
+// finds rows; it decides no value of them.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -11,22 +13,15 @@
 #include <string_view>
 #include <vector>
 
-#include "api/model.hpp"
-#include "store/list_query.hpp"
-#include "tasks/task.hpp"
+#include "store/commands.hpp"
+#include "store/list_spec.hpp"
+#include "store/owner.hpp"
+#include "store/user_row.hpp"
 #include "util/uuid.hpp"
 
 namespace brisk::store {
 
 enum class ReadStatus { kOk, kNotFound, kError };
-
-struct UserRow {
-  Owner owner = 0;
-  util::Uuid id;
-  std::string username;
-  std::string password_hash;
-  std::int64_t created_at = 0;
-};
 
 // One per event-loop thread; not thread-safe.
 class Reader {
@@ -37,57 +32,12 @@ class Reader {
                          std::int64_t& version) = 0;
   // Calls `row` with the served JSON of each task of the page, in order (at
   // most q.limit; each view is valid only during the call), then fills `page`.
-  virtual ReadStatus list(const ListQuery& q, const std::function<void(std::string_view json)>& row,
+  virtual ReadStatus list(const ListSpec& q, const std::function<void(std::string_view json)>& row,
                           ListPage& page) = 0;
   // True when the database answers a trivial query.
   virtual bool ping() = 0;
   virtual ReadStatus user_by_name(std::string_view username, UserRow& out) = 0;
   virtual ReadStatus user_by_id(const util::Uuid& id, UserRow& out) = 0;
-};
-
-// If-Match: "*" or a list of strong ETags (versions). A header that names
-// no valid ETag is still a condition, and matches nothing.
-struct Precondition {
-  bool present = false;
-  bool any = false;
-  std::vector<std::int64_t> versions;
-  bool active() const { return present; }
-  bool matches(std::int64_t v) const;
-};
-
-struct WriteResult {
-  enum class Status {
-    kOk,        // json/version/id set
-    kReplayed,  // idempotent replay of an earlier 201: json is its body
-    kNotFound,
-    kPreconditionFailed,
-    kIdempotencyInFlight,  // the same key is being processed: 409
-    kIdempotencyMismatch,  // same key, different body: 422
-    kConflict,             // the username is taken: 409
-    kError,                // storage failed; nothing was written
-  };
-  Status status = Status::kError;
-  std::string json;
-  std::int64_t version = 0;
-  util::Uuid id;
-  std::int64_t created_at = 0;  // create user
-};
-
-struct WriteRequest {
-  enum class Kind { kCreate, kUpdate, kDelete, kCreateUser };
-  Kind kind = Kind::kCreate;
-  Owner owner = kLocalOwner;
-  util::Uuid id;          // update, delete
-  Precondition if_match;  // update, delete
-  tasks::Task fields;     // create, update: values of the fields in `mask`
-  api::FieldMask mask = 0;
-  std::string idempotency_key;  // create; empty: none
-  std::string request_body;     // create with a key: compared on replay
-  std::string username;         // create user
-  std::string password_hash;    // create user
-  // Called on the writer thread after the commit (or failure); must only
-  // hand the result over to the requester's thread.
-  std::function<void(WriteResult&&)> done;
 };
 
 // Batch size histogram bounds for brisk_db_commit_batch_size.
@@ -130,6 +80,8 @@ struct StoreOptions {
   std::string target = "brisk.db";  // file path or ":memory:"
   unsigned readers = 1;
   bool rotate_token_key = false;  // replace the token key (invalidates every token)
+  // Idempotency records are kept this long (then purged by the writer).
+  std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
 };
 
 // Opens (creating and migrating) the store. Throws std::runtime_error with a

@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxCursorText = 1024;
 
 struct CursorPosition {
   enum class Kind : std::uint8_t { kInt = 0, kNull = 1, kText = 2, kReal = 3 };
-  std::uint8_t sort = 0;  // the sort order's code (list_query.hpp); 0: -created_at
+  std::uint8_t sort = 0;  // the sort order's code (list_params.hpp); 0: -created_at
   Kind kind = Kind::kInt;
   std::int64_t key = 0;  // kInt: the sort key of the last row served
   std::string text;      // kText

@@ -2,28 +2,20 @@
 
 #include <charconv>
 
+#include "util/text.hpp"
+
 namespace brisk::tasks {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Calls f(tag, weak) for each entity-tag of a comma-separated list; "*" is
 // passed as tag "*".
 template <class F>
 void for_each_tag(std::string_view list, F f) {
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    if (item.empty()) continue;
+  util::for_each_item(list, [&](std::string_view item) {
     bool weak = item.starts_with("W/");
     if (weak) item.remove_prefix(2);
     f(item, weak);
-  }
+  });
 }
 
 bool parse_version(std::string_view quoted, std::int64_t& v) {
@@ -47,8 +39,16 @@ std::string_view format_etag(std::int64_t version, char* buf) {
   return {buf, static_cast<std::size_t>(r.ptr + 1 - buf)};
 }
 
-store::Precondition parse_if_match(std::string_view header, bool present) {
-  store::Precondition p;
+bool IfMatch::matches(std::int64_t v) const {
+  if (any) return true;
+  for (std::int64_t x : versions) {
+    if (x == v) return true;
+  }
+  return false;
+}
+
+IfMatch parse_if_match(std::string_view header, bool present) {
+  IfMatch p;
   p.present = present;
   for_each_tag(header, [&](std::string_view tag, bool weak) {
     if (tag == "*") {

@@ -35,4 +35,24 @@ bool percent_decode(std::string_view in, std::string& out);
 // ASCII-only case-insensitive equality (HTTP tokens, media types).
 bool iequals(std::string_view a, std::string_view b);
 
+// `s` without leading and trailing optional white space (HTTP's OWS: spaces
+// and tabs).
+constexpr std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls fn(item) for each trimmed, non-empty item of a list separated by
+// `sep` (HTTP's comma lists "a, b,,c"; parameters "x; q=1" with ';').
+template <class Fn>
+constexpr void for_each_item(std::string_view list, Fn&& fn, char sep = ',') {
+  while (!list.empty()) {
+    auto at = list.find(sep);
+    std::string_view item = trim(list.substr(0, at));
+    list = at == std::string_view::npos ? std::string_view{} : list.substr(at + 1);
+    if (!item.empty()) fn(item);
+  }
+}
+
 }  // namespace brisk::util

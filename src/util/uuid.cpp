@@ -104,4 +104,9 @@ Uuid Uuid7Generator::next(std::int64_t unix_ms) {
   return id;
 }
 
+Uuid next_uuid7(std::int64_t unix_ms) {
+  thread_local Uuid7Generator ids;
+  return ids.next(unix_ms);
+}
+
 }  // namespace brisk::util

@@ -24,7 +24,7 @@ bool parse_uuid(std::string_view text, Uuid& out);
 // within one millisecond or if the clock steps back: rand_a is used as a
 // counter (method 1 of RFC 9562 6.2) seeded randomly each new millisecond.
 // Randomness comes from libsodium, drawn in blocks to avoid a syscall per id.
-// Not thread-safe: one generator per thread (brisk has one, in the writer).
+// Not thread-safe: one generator per thread (next_uuid7 below).
 class Uuid7Generator {
  public:
   Uuid next(std::int64_t unix_ms);
@@ -36,5 +36,9 @@ class Uuid7Generator {
   std::array<std::uint8_t, 512> pool_{};
   std::size_t pool_pos_ = sizeof(pool_);
 };
+
+// A UUIDv7 from this thread's own generator: ids made on one thread are
+// strictly increasing, and every thread's follow the clock.
+Uuid next_uuid7(std::int64_t unix_ms);
 
 }  // namespace brisk::util

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "store/sqlite/tokenizer.hpp"
+#include "store/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
 

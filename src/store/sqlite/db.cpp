@@ -1,22 +1,8 @@
 #include "store/sqlite/db.hpp"
 
-#include <mutex>
 #include <stdexcept>
 
 namespace brisk::store::sqlite {
-
-void configure_library() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Each connection is used by one thread at a time: no per-connection mutex.
-    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    // Memory statistics take a global mutex on every malloc; brisk does not read them.
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    // Lookaside: small per-connection allocations without malloc.
-    sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 256, 256);
-    sqlite3_initialize();
-  });
-}
 
 std::string Db::open(const std::string& path, int flags, const char* vfs) {
   int rc = sqlite3_open_v2(path.c_str(), &h_, flags, vfs);

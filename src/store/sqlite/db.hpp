@@ -9,11 +9,6 @@
 
 namespace brisk::store::sqlite {
 
-// Process-wide SQLite configuration; must run before any connection opens.
-// Turns off memory statistics (a global mutex per malloc), sets lookaside
-// defaults and single-connection-per-thread mode.
-void configure_library();
-
 class Stmt {
  public:
   Stmt() = default;

@@ -229,7 +229,7 @@ std::string probe_sql(Probe p) {
   return std::string("SELECT count(*) FROM (") + inner + " LIMIT ?15)";
 }
 
-Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
+Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
   Plan p;
   Shape& s = p.shape;
   s.sort = q.sort;
@@ -237,8 +237,8 @@ Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& 
   s.null_group = null_group;
   s.status = q.status_mask != 0 && q.status_mask != kAllStatuses;
   s.status_one = std::popcount(q.status_mask) == 1;
-  s.priority_min = q.priority_min > kMinPriority;
-  s.priority_max = q.priority_max < kMaxPriority;
+  s.priority_min = q.priority_min.has_value();
+  s.priority_max = q.priority_max.has_value();
   s.search = !q.search.empty();
   if (null_group) {
     s.after = q.has_after && q.after.null_key;

@@ -32,7 +32,7 @@
 #include <functional>
 #include <string>
 
-#include "store/list_query.hpp"
+#include "store/list_spec.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -111,6 +111,6 @@ inline constexpr int kWalkBudgetSteps = 100'000;
 
 // Plans the phase with or without due_at (`null_group`) of `q`. Calls
 // `probe` only for filters that could drive (counting up to `cap`).
-Plan plan(const ListQuery& q, bool null_group, std::int64_t cap, const ProbeFn& probe);
+Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& probe);
 
 }  // namespace brisk::store::sqlite

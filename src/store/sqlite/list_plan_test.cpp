@@ -12,8 +12,8 @@
 #include "store/search.hpp"
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
-#include "store/sqlite/tokenizer.hpp"
 #include "store/store.hpp"
+#include "store/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -37,8 +37,8 @@ struct FakeProbes {
   }
 };
 
-ListQuery query(SortKey sort = SortKey::kCreatedAt, bool desc = true) {
-  ListQuery q;
+ListSpec query(SortKey sort = SortKey::kCreatedAt, bool desc = true) {
+  ListSpec q;
   q.sort = sort;
   q.descending = desc;
   return q;
@@ -58,7 +58,7 @@ TEST(Plan, NoFilterWalksTheSortIndexWithoutProbing) {
 
 TEST(Plan, OneStatusInDefaultOrderUsesItsIndex) {
   FakeProbes probes;
-  ListQuery q = query();
+  ListSpec q = query();
   q.status_mask = 1u << 2;
   Plan p = plan(q, false, kCap, probes.fn());
   EXPECT_EQ(p.shape.driver, Driver::kStatusIndex);
@@ -68,7 +68,7 @@ TEST(Plan, OneStatusInDefaultOrderUsesItsIndex) {
 
 TEST(Plan, EveryStatusIsNoFilter) {
   FakeProbes probes;
-  ListQuery q = query(SortKey::kTitle);
+  ListSpec q = query(SortKey::kTitle);
   q.status_mask = 0b111;
   Plan p = plan(q, false, kCap, probes.fn());
   EXPECT_FALSE(p.shape.status);
@@ -77,7 +77,7 @@ TEST(Plan, EveryStatusIsNoFilter) {
 }
 
 TEST(Plan, RareFilterDrivesCommonFilterIsCheckedWithAHedge) {
-  ListQuery q = query(SortKey::kTitle);
+  ListSpec q = query(SortKey::kTitle);
   q.status_mask = 0b011;
   FakeProbes rare;
   rare.counts[Probe::kStatus] = kCap - 1;
@@ -96,7 +96,7 @@ TEST(Plan, RareFilterDrivesCommonFilterIsCheckedWithAHedge) {
 }
 
 TEST(Plan, TheRarestFilterDrives) {
-  ListQuery q = query(SortKey::kUpdatedAt, false);
+  ListSpec q = query(SortKey::kUpdatedAt, false);
   q.status_mask = 1;
   q.priority_min = 4;
   q.due_before = 5;
@@ -113,7 +113,7 @@ TEST(Plan, TheRarestFilterDrives) {
 }
 
 TEST(Plan, TagsInDefaultOrderWalkTheRarestTag) {
-  ListQuery q = query();
+  ListSpec q = query();
   q.tags = {"common", "rare", "middle"};
   FakeProbes probes;
   probes.tag_counts = {900000, 12, 5000};
@@ -126,8 +126,8 @@ TEST(Plan, TagsInDefaultOrderWalkTheRarestTag) {
 
 TEST(Plan, SearchDrivesRelevanceWithoutProbing) {
   FakeProbes probes;
-  ListQuery q = query(SortKey::kRelevance);
-  q.search = "\"x\"*";
+  ListSpec q = query(SortKey::kRelevance);
+  q.search = SearchTerms{{{"x"}}};
   q.status_mask = 1;
   Plan p = plan(q, false, kCap, probes.fn());
   EXPECT_EQ(p.shape.driver, Driver::kSearch);
@@ -136,8 +136,8 @@ TEST(Plan, SearchDrivesRelevanceWithoutProbing) {
 }
 
 TEST(Plan, SortedSearchDrivesOnlyWhenRare) {
-  ListQuery q = query(SortKey::kDueAt);
-  q.search = "\"x\"*";
+  ListSpec q = query(SortKey::kDueAt);
+  q.search = SearchTerms{{{"x"}}};
   FakeProbes rare;
   rare.counts[Probe::kSearch] = 3;
   EXPECT_EQ(plan(q, false, kCap, rare.fn()).shape.driver, Driver::kSearch);
@@ -150,7 +150,7 @@ TEST(Plan, SortedSearchDrivesOnlyWhenRare) {
 
 TEST(Plan, FiltersOnTheSortKeyAreIndexRanges) {
   FakeProbes probes;
-  ListQuery q = query(SortKey::kPriority, false);
+  ListSpec q = query(SortKey::kPriority, false);
   q.priority_min = 2;
   q.priority_max = 4;
   Plan p = plan(q, false, kCap, probes.fn());
@@ -171,7 +171,7 @@ TEST(Plan, FiltersOnTheSortKeyAreIndexRanges) {
 
 TEST(Plan, DueOrderHasTwoGroups) {
   FakeProbes probes;
-  ListQuery q = query(SortKey::kDueAt, false);
+  ListSpec q = query(SortKey::kDueAt, false);
   Plan a = plan(q, false, kCap, probes.fn());
   EXPECT_TRUE(a.shape.due_after && a.shape.due_before) << "only tasks with due_at";
   EXPECT_FALSE(a.shape.null_group);
@@ -348,14 +348,14 @@ std::map<std::uint32_t, Shape> reachable_shapes() {
                 if (sort == SortKey::kRelevance && !search) continue;
                 for (int after = 0; after < 3; ++after) {          // none, key, null group
                   for (unsigned small = 0; small < 32; ++small) {  // which probes are small
-                    ListQuery q = query(sort, desc);
+                    ListSpec q = query(sort, desc);
                     q.status_mask = mask;
-                    q.priority_min = pmin;
-                    q.priority_max = pmax;
+                    if (pmin > 1) q.priority_min = pmin;
+                    if (pmax < 5) q.priority_max = pmax;
                     if (due & 1) q.due_after = 1;
                     if (due & 2) q.due_before = 2;
                     for (int t = 0; t < ntags; ++t) q.tags.push_back("t" + std::to_string(t));
-                    if (search) q.search = "\"x\"*";
+                    if (search) q.search = SearchTerms{{{"x"}}};
                     q.has_after = after > 0;
                     q.after.null_key = after == 2;
                     FakeProbes probes;

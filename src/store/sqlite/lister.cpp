@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/search.hpp"
 #include "util/json_writer.hpp"
 
 namespace brisk::store::sqlite {
@@ -84,7 +85,7 @@ class ReadTxn {
 }  // namespace
 
 struct Lister::Run {
-  const ListQuery& q;
+  const ListSpec& q;
   const std::function<void(std::string_view)>& row;
   ListPage& page;
   int served = 0;
@@ -96,7 +97,7 @@ struct Lister::Run {
   std::vector<std::int64_t> tag_memo;
 };
 
-void Lister::bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit) {
+void Lister::bind(Stmt& s, const ListSpec& q, std::size_t tag, std::int64_t limit) {
   s.bind(kParamOwner, q.owner);
   std::int64_t picked[3];
   int n = 0;
@@ -104,7 +105,8 @@ void Lister::bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t lim
     if (q.status_mask & (1u << st)) picked[n++] = st;
   }
   for (int i = 0; i < 3; ++i) s.bind(kParamStatus0 + i, n ? picked[i < n ? i : 0] : 0);
-  s.bind(kParamPriorityMin, q.priority_min).bind(kParamPriorityMax, q.priority_max);
+  s.bind(kParamPriorityMin, q.priority_min.value_or(INT64_MIN))
+      .bind(kParamPriorityMax, q.priority_max.value_or(INT64_MAX));
   s.bind(kParamDueAfter, q.due_after.value_or(std::numeric_limits<std::int64_t>::min()));
   s.bind(kParamDueBefore, q.due_before.value_or(std::numeric_limits<std::int64_t>::max()));
   if (!q.tags.empty()) {
@@ -112,11 +114,11 @@ void Lister::bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t lim
     s.bind(kParamTagCount, static_cast<std::int64_t>(q.tags.size()));
     s.bind(kParamTag, std::string_view(q.tags[tag < q.tags.size() ? tag : 0]));
   }
-  if (!q.search.empty()) s.bind(kParamSearch, std::string_view(q.search));
+  if (!q.search.empty()) s.bind(kParamSearch, std::string_view(search_));
   s.bind(kParamLimit, limit);
 }
 
-std::int64_t Lister::probe(const ListQuery& q, Probe p, std::size_t tag, std::int64_t cap) {
+std::int64_t Lister::probe(const ListSpec& q, Probe p, std::size_t tag, std::int64_t cap) {
   Stmt& s = cache_.get(kProbeKey | static_cast<std::uint32_t>(p), [p] { return probe_sql(p); });
   StmtScope scope(s);
   bind(s, q, tag, cap);
@@ -133,7 +135,7 @@ std::int64_t Lister::total_estimate() {
 }
 
 ReadStatus Lister::phase(Run& run, bool null_group) {
-  const ListQuery& q = run.q;
+  const ListSpec& q = run.q;
   // Two captures: small enough for std::function to hold without allocating.
   auto memo_probe = [this, &run](Probe p, std::size_t tag) -> std::int64_t {
     std::int64_t* slot =
@@ -171,7 +173,7 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
 
 ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
                              const ListPosition* after, int budget, bool& interrupted) {
-  const ListQuery& q = run.q;
+  const ListSpec& q = run.q;
   Stmt& s = cache_.get(shape.key(), [&] { return list_sql(shape); });
   StmtScope scope(s);
   ++stats_.driver[static_cast<std::size_t>(shape.driver)];
@@ -215,7 +217,7 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
   }
 }
 
-ReadStatus Lister::list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+ReadStatus Lister::list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                         ListPage& page) {
   page = ListPage{};
   if (q.limit < 1) return ReadStatus::kOk;
@@ -226,6 +228,7 @@ ReadStatus Lister::list(const ListQuery& q, const std::function<void(std::string
     for (const std::string& t : q.tags) w.String(t);
     w.EndArray();
   }
+  if (!q.search.empty()) search_ = search_text(q.search);  // the terms' FTS5 query
   Run run{q, row, page, 0, false, {}, -1, {-1, -1, -1, -1, -1}, {}};
   run.tag_memo.assign(q.tags.size(), -1);
   try {

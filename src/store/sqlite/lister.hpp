@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/list_query.hpp"
+#include "store/list_spec.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/list_plan.hpp"
 #include "store/sqlite/stmt_cache.hpp"
@@ -28,15 +28,15 @@ class Lister {
   // take `walk_budget` VM steps.
   explicit Lister(Db& db, std::size_t cache = 48, int walk_budget = kWalkBudgetSteps)
       : cache_(db, cache), walk_budget_(walk_budget) {}
-  ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+  ReadStatus list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                   ListPage& page);
   const StmtCache& cache() const { return cache_; }
   const Stats& stats() const { return stats_; }
 
  private:
   struct Run;
-  void bind(Stmt& s, const ListQuery& q, std::size_t tag, std::int64_t limit);
-  std::int64_t probe(const ListQuery& q, Probe p, std::size_t tag, std::int64_t cap);
+  void bind(Stmt& s, const ListSpec& q, std::size_t tag, std::int64_t limit);
+  std::int64_t probe(const ListSpec& q, Probe p, std::size_t tag, std::int64_t cap);
   std::int64_t total_estimate();
   ReadStatus phase(Run& run, bool null_group);
   // Runs one statement of the page. With a budget (VM steps), stops early
@@ -47,7 +47,9 @@ class Lister {
   StmtCache cache_;
   int walk_budget_;
   Stats stats_;
-  std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)
+  std::string tags_json_;
+  std::string search_;  // the query's FTS5 search text (kParamSearch)  // the query's tags as a
+                        // JSON array (kParamTagsJson)
 };
 
 }  // namespace brisk::store::sqlite

@@ -15,13 +15,18 @@
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/task_rows.hpp"
-#include "store/sqlite/tokenizer.hpp"
 #include "store/store.hpp"
+#include "store/testing.hpp"
+#include "store/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
 
-using tasks::Task;
+using testing::body_of;
+using testing::delete_of;
+using testing::new_row;
+using testing::run;
+using testing::update_of;
 
 class QueryIndexes : public ::testing::Test {
  protected:
@@ -39,9 +44,9 @@ class QueryIndexes : public ::testing::Test {
     ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
     ASSERT_EQ(db.exec(kMigrations[0].sql), "");
     ASSERT_EQ(db.exec("PRAGMA user_version = 1"), "");
-    Stmt insert = db.prepare(kInsertTaskSql);
+    Stmt insert = db.prepare(insert_task_sql());
     for (int i = 0; i < n; ++i) {
-      Task t;
+      TaskRow t;
       t.id.bytes[0] = 1;
       t.id.bytes[15] = static_cast<std::uint8_t>(i);
       t.created_at = t.updated_at = 1'700'000'000'000 + i;
@@ -49,7 +54,9 @@ class QueryIndexes : public ::testing::Test {
       t.title = i % 2 ? "Café report " + std::to_string(i) : "月次報告書 " + std::to_string(i);
       t.description = "old row";
       t.tags = {"legacy", "t" + std::to_string(i % 3)};
-      ASSERT_TRUE(insert_task_row(insert, kLocalOwner, t, tasks::serialize(t)));
+      t.body = body_of(t);
+      ASSERT_TRUE(insert_task_row(insert, t));
+      old_.push_back(t);
     }
   }
 
@@ -95,17 +102,10 @@ class QueryIndexes : public ::testing::Test {
   }
 
   std::string path_;
+  std::vector<TaskRow> old_;  // the rows make_schema_1 wrote
 };
 
-WriteResult run(Store& s, WriteRequest r) {
-  std::promise<WriteResult> p;
-  auto f = p.get_future();
-  r.done = [&p](WriteResult&& res) { p.set_value(std::move(res)); };
-  s.submit(std::move(r));
-  return f.get();
-}
-
-std::vector<std::string> titles(Store& s, ListQuery q) {
+std::vector<std::string> titles(Store& s, ListSpec q) {
   q.limit = 1000;
   std::vector<std::string> out;
   ListPage page;
@@ -124,33 +124,24 @@ TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
   make_schema_1(30);
   {
     std::unique_ptr<Store> s = open_store({path_, 1});
-    ListQuery q;
+    ListSpec q;
     q.tags = {"legacy", "t1"};
     EXPECT_EQ(titles(*s, q).size(), 10u);
-    ListQuery search;
-    ASSERT_EQ(build_search("cafe rep", search.search), SearchStatus::kOk);
+    ListSpec search;
+    ASSERT_EQ(parse_search("cafe rep", search.search), SearchStatus::kOk);
     EXPECT_EQ(titles(*s, search).size(), 15u);
-    ASSERT_EQ(build_search("報告", search.search), SearchStatus::kOk);
+    ASSERT_EQ(parse_search("報告", search.search), SearchStatus::kOk);
     EXPECT_EQ(titles(*s, search).size(), 15u);
-    ListQuery by_title;
+    ListSpec by_title;
     by_title.sort = SortKey::kTitle;
     by_title.descending = false;
     std::vector<std::string> t = titles(*s, by_title);
     ASSERT_EQ(t.size(), 30u);
     EXPECT_EQ(t.front(), "Café report 1");
     // Backfilled rows are deleted and updated by the writer like any other.
-    WriteRequest del;
-    del.kind = WriteRequest::Kind::kDelete;
-    del.id.bytes[0] = 1;
-    del.id.bytes[15] = 1;
-    ASSERT_EQ(run(*s, std::move(del)).status, WriteResult::Status::kOk);
-    WriteRequest up;
-    up.kind = WriteRequest::Kind::kUpdate;
-    up.id.bytes[0] = 1;
-    up.id.bytes[15] = 3;
-    up.fields.description = "renamed";
-    up.mask = api::FieldMask{1} << tasks::kDescription;
-    ASSERT_EQ(run(*s, std::move(up)).status, WriteResult::Status::kOk);
+    ASSERT_EQ(run(*s, delete_of(old_[1])).status, WriteResult::Status::kOk);
+    ASSERT_EQ(run(*s, update_of(old_[3], [](TaskRow& t) { t.description = "renamed"; })).status,
+              WriteResult::Status::kOk);
     s->stop();
   }
   expect_indexes_match_bodies();
@@ -158,52 +149,40 @@ TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
 
 TEST_F(QueryIndexes, IndexesFollowEveryWrite) {
   std::unique_ptr<Store> s = open_store({path_, 1});
-  std::vector<util::Uuid> ids;
+  std::vector<TaskRow> rows;
   for (int i = 0; i < 40; ++i) {
-    WriteRequest c;
-    c.kind = WriteRequest::Kind::kCreate;
-    c.fields.title = "task " + std::to_string(i) + (i % 4 ? " Ærø" : " 東京");
-    c.fields.description = i % 3 ? "some words here" : "";
-    c.fields.tags = {"a" + std::to_string(i % 5), "shared"};
-    if (i % 7 == 0) c.fields.tags.push_back("tag with spaces");
-    c.mask = api::FieldMask{1} << tasks::kTitle | api::FieldMask{1} << tasks::kDescription |
-             api::FieldMask{1} << tasks::kTags;
-    WriteResult r = run(*s, std::move(c));
-    ASSERT_EQ(r.status, WriteResult::Status::kOk);
-    ids.push_back(r.id);
+    TaskRow t = new_row("task " + std::to_string(i) + (i % 4 ? " Ærø" : " 東京"));
+    t.description = i % 3 ? "some words here" : "";
+    t.tags = {"a" + std::to_string(i % 5), "shared"};
+    if (i % 7 == 0) t.tags.push_back("tag with spaces");
+    t.body = body_of(t);
+    ASSERT_EQ(run(*s, CreateTask{t, {}}).status, WriteResult::Status::kOk);
+    rows.push_back(t);
   }
   for (int i = 0; i < 40; i += 3) {
-    WriteRequest u;
-    u.kind = WriteRequest::Kind::kUpdate;
-    u.id = ids[i];
-    u.mask = 0;
-    switch (i % 4) {
-      case 0:  // text and tags
-        u.fields.title = "renamed " + std::to_string(i);
-        u.fields.tags = {"shared", "new"};
-        u.mask = api::FieldMask{1} << tasks::kTitle | api::FieldMask{1} << tasks::kTags;
-        break;
-      case 1:  // tags only, same set in another order
-        u.fields.tags = {"shared", "a" + std::to_string(i % 5)};
-        u.mask = api::FieldMask{1} << tasks::kTags;
-        break;
-      case 2:  // description only
-        u.fields.description = "changed";
-        u.mask = api::FieldMask{1} << tasks::kDescription;
-        break;
-      default:  // neither: status
-        u.fields.status = 2;
-        u.mask = api::FieldMask{1} << tasks::kStatus;
-    }
+    UpdateTask u = update_of(rows[i], [i](TaskRow& t) {
+      switch (i % 4) {
+        case 0:  // text and tags
+          t.title = "renamed " + std::to_string(i);
+          t.tags = {"shared", "new"};
+          break;
+        case 1:  // tags only, same set in another order
+          t.tags = {"shared", "a" + std::to_string(i % 5)};
+          break;
+        case 2:  // description only
+          t.description = "changed";
+          break;
+        default:  // neither: status
+          t.status = 2;
+      }
+    });
+    rows[i] = u.row;
     ASSERT_EQ(run(*s, std::move(u)).status, WriteResult::Status::kOk);
   }
   for (int i = 1; i < 40; i += 4) {
-    WriteRequest d;
-    d.kind = WriteRequest::Kind::kDelete;
-    d.id = ids[i];
-    ASSERT_EQ(run(*s, std::move(d)).status, WriteResult::Status::kOk);
+    ASSERT_EQ(run(*s, delete_of(rows[i])).status, WriteResult::Status::kOk);
   }
-  ListQuery q;
+  ListSpec q;
   q.tags = {"new"};
   EXPECT_EQ(titles(*s, q).size(), 4u);
   s->stop();
@@ -217,46 +196,31 @@ TEST_F(QueryIndexes, IndexesFollowEveryWrite) {
 TEST_F(QueryIndexes, OneBatchOfManyWritesIsIndexedLikeSingleWrites) {
   std::unique_ptr<Store> s = open_store({path_, 1});
   auto create = [](int i) {
-    WriteRequest c;
-    c.kind = WriteRequest::Kind::kCreate;
-    c.fields.title = "batch " + std::to_string(i) + (i % 2 ? " Ærø" : " 報告");
-    c.fields.description = i % 3 ? "words " + std::to_string(i) : "";
-    for (int k = 0; k < i % 4; ++k) c.fields.tags.push_back("g" + std::to_string((i + k) % 6));
-    c.mask = api::FieldMask{1} << tasks::kTitle | api::FieldMask{1} << tasks::kDescription |
-             api::FieldMask{1} << tasks::kTags;
-    return c;
+    TaskRow t = new_row("batch " + std::to_string(i) + (i % 2 ? " Ærø" : " 報告"));
+    t.description = i % 3 ? "words " + std::to_string(i) : "";
+    for (int k = 0; k < i % 4; ++k) t.tags.push_back("g" + std::to_string((i + k) % 6));
+    t.body = body_of(t);
+    return t;
   };
-  std::vector<util::Uuid> old;
+  std::vector<TaskRow> old;
   for (int i = 0; i < 8; ++i) {
-    WriteResult r = run(*s, create(1000 + i));
-    ASSERT_EQ(r.status, WriteResult::Status::kOk);
-    old.push_back(r.id);
+    old.push_back(create(1000 + i));
+    ASSERT_EQ(run(*s, CreateTask{old.back(), {}}).status, WriteResult::Status::kOk);
   }
   const CommitStats before = s->commit_stats();
   std::vector<std::future<WriteResult>> results;
-  std::vector<std::promise<WriteResult>> promises(83 + 8);
-  std::size_t next = 0;
-  auto enqueue = [&](WriteRequest w) {
-    std::promise<WriteResult>& p = promises[next++];
-    results.push_back(p.get_future());
-    w.done = [&p](WriteResult&& r) { p.set_value(std::move(r)); };
-    s->enqueue(std::move(w));
-  };
   for (int i = 0; i < 83; ++i) {
-    enqueue(create(i));
+    results.push_back(testing::enqueue(*s, CreateTask{create(i), {}}));
     if (i % 10 == 5 && i / 10 < 8) {
-      const util::Uuid& id = old[static_cast<std::size_t>(i / 10)];
-      WriteRequest w;
-      w.id = id;
+      const TaskRow& t = old[static_cast<std::size_t>(i / 10)];
       if (i / 10 % 2) {
-        w.kind = WriteRequest::Kind::kDelete;
+        results.push_back(testing::enqueue(*s, delete_of(t)));
       } else {
-        w.kind = WriteRequest::Kind::kUpdate;
-        w.fields.title = "changed in the batch";
-        w.fields.tags = {"changed"};
-        w.mask = api::FieldMask{1} << tasks::kTitle | api::FieldMask{1} << tasks::kTags;
+        results.push_back(testing::enqueue(*s, update_of(t, [](TaskRow& r) {
+          r.title = "changed in the batch";
+          r.tags = {"changed"};
+        })));
       }
-      enqueue(std::move(w));
     }
   }
   s->flush();
@@ -264,16 +228,16 @@ TEST_F(QueryIndexes, OneBatchOfManyWritesIsIndexedLikeSingleWrites) {
   for (auto& f : results) {
     WriteResult r = f.get();
     ASSERT_EQ(r.status, WriteResult::Status::kOk);
-    if (!r.json.empty()) bodies.insert(r.json);
+    if (!r.body.empty()) bodies.insert(r.body);
   }
   EXPECT_EQ(bodies.size(), 83u + 4u);  // creates and updates answer their task
   const CommitStats after = s->commit_stats();
   EXPECT_EQ(after.commits, before.commits + 1);
   EXPECT_EQ(after.batch_sum, before.batch_sum + results.size());
-  ListQuery q;
+  ListSpec q;
   q.tags = {"changed"};
   EXPECT_EQ(titles(*s, q).size(), 4u);
-  ListQuery all;
+  ListSpec all;
   EXPECT_EQ(titles(*s, all).size(), 8u + 83u - 4u);
   s->stop();
   s.reset();

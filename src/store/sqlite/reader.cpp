@@ -52,7 +52,7 @@ ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view
   return ReadStatus::kOk;
 }
 
-ReadStatus SqliteReader::list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+ReadStatus SqliteReader::list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                               ListPage& page) {
   return lister_.list(q, row, page);
 }

@@ -18,7 +18,7 @@ class SqliteReader final : public Reader {
   SqliteReader(const std::string& path, const char* vfs, TaskCache* cache);
   ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                  std::int64_t& version) override;
-  ReadStatus list(const ListQuery& q, const std::function<void(std::string_view)>& row,
+  ReadStatus list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                   ListPage& page) override;
   bool ping() override;
   ReadStatus user_by_name(std::string_view username, UserRow& out) override;

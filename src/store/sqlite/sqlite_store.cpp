@@ -14,6 +14,7 @@
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/migrate.hpp"
 #include "store/sqlite/wal_vfs.hpp"
+#include "store/sqlite_library.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -58,7 +59,7 @@ void remove_files(const std::string& path) {
 }  // namespace
 
 SqliteStore::SqliteStore(const StoreOptions& opts) {
-  configure_library();
+  configure_sqlite_library();
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   temporary_ = opts.target == ":memory:";
   path_ = temporary_ ? memory_path() : opts.target;
@@ -97,7 +98,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
     readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_));
   }
-  writer_ = std::make_unique<Writer>(std::move(db), &cache_);
+  writer_ = std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms);
   writer_->start();
 }
 

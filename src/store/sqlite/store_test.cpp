@@ -18,10 +18,9 @@
 
 #include <simdjson.h>
 
-#include "api/model_bind.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
-#include "tasks/task.hpp"
+#include "store/testing.hpp"
 #include "util/time.hpp"
 #include "util/uuid.hpp"
 
@@ -29,7 +28,11 @@ namespace brisk::store {
 namespace {
 
 using Status = WriteResult::Status;
-using tasks::Task;
+using testing::body_of;
+using testing::delete_of;
+using testing::run;
+using testing::update_of;
+using testing::uuid_text;
 
 // ---------------------------------------------------------------- helpers
 
@@ -52,83 +55,24 @@ std::unique_ptr<Store> open(const std::string& target, unsigned readers = 1) {
   return open_store(opts);
 }
 
-// Submits `req` and waits for its completion.
-WriteResult run(Store& s, WriteRequest req) {
+// Submits `cmd` without waiting; the future completes with its result.
+std::future<WriteResult> submit(Store& s, Command cmd) {
   auto p = std::make_shared<std::promise<WriteResult>>();
   auto f = p->get_future();
-  req.done = [p](WriteResult&& r) { p->set_value(std::move(r)); };
-  s.submit(std::move(req));
-  return f.get();
-}
-
-// Submits `req` without waiting; the future completes with its result.
-std::future<WriteResult> submit(Store& s, WriteRequest req) {
-  auto p = std::make_shared<std::promise<WriteResult>>();
-  auto f = p->get_future();
-  req.done = [p](WriteResult&& r) { p->set_value(std::move(r)); };
-  s.submit(std::move(req));
+  s.submit({std::move(cmd), [p](WriteResult&& r) { p->set_value(std::move(r)); }});
   return f;
 }
 
-WriteRequest create_req(std::string title, Owner owner = kLocalOwner,
-                        tasks::Status status = tasks::Status::kPending) {
-  WriteRequest r;
-  r.kind = WriteRequest::Kind::kCreate;
-  r.owner = owner;
-  r.fields.title = std::move(title);
-  r.fields.status = static_cast<std::int64_t>(status);
-  r.mask = api::FieldMask{1} << tasks::kTitle;
+// A new task row created now (so that ids and times follow the clock).
+TaskRow new_row(std::string title, Owner owner = kLocalOwner, std::int64_t status = 0) {
+  TaskRow r = testing::new_row(std::move(title), owner, util::now_unix_ms());
+  r.status = status;
+  r.body = body_of(r);
   return r;
 }
 
-WriteRequest update_req(const util::Uuid& id, Owner owner = kLocalOwner) {
-  WriteRequest r;
-  r.kind = WriteRequest::Kind::kUpdate;
-  r.owner = owner;
-  r.id = id;
-  return r;
-}
-
-WriteRequest delete_req(const util::Uuid& id, Owner owner = kLocalOwner) {
-  WriteRequest r;
-  r.kind = WriteRequest::Kind::kDelete;
-  r.owner = owner;
-  r.id = id;
-  return r;
-}
-
-Precondition if_match(std::vector<std::int64_t> versions) {
-  Precondition p;
-  p.present = true;
-  p.versions = std::move(versions);
-  return p;
-}
-
-Task parse_task(std::string_view json) {
-  Task t;
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string copy(json);
-  if (parser.parse(copy).get(doc)) {
-    ADD_FAILURE() << "stored JSON does not parse: " << json;
-    return t;
-  }
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj)) {
-    ADD_FAILURE() << "not an object: " << json;
-    return t;
-  }
-  api::Errors errs;
-  api::FieldMask mask = api::bind(tasks::kTaskModel, obj, api::Mode::kStored, t, errs);
-  EXPECT_TRUE(errs.empty()) << json;
-  EXPECT_EQ(mask, (api::FieldMask{1} << 10) - 1) << json;
-  return t;
-}
-
-std::string uuid_text(const util::Uuid& id) {
-  char buf[36];
-  util::format_uuid(id, buf);
-  return std::string(buf, 36);
+CreateTask create_of(const TaskRow& r) {
+  return CreateTask{r, {}};
 }
 
 struct Got {
@@ -148,6 +92,7 @@ Got get(Store& s, const util::Uuid& id, Owner owner = kLocalOwner) {
 struct Row {
   std::string json;
   std::int64_t created_at;
+  std::int64_t status;
   util::Uuid id;
 };
 
@@ -156,12 +101,21 @@ struct Page {
   ListPage end;
 };
 
+// The fields of a body (testing::body_of) that the list tests check.
 Row row_of(std::string_view json) {
-  Task t = parse_task(json);
-  return Row{std::string(json), t.created_at, t.id};
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string copy(json);
+  Row r{std::string(json), 0, 0, {}};
+  std::string_view id;
+  if (parser.parse(copy).get(doc) || doc["id"].get(id) || !util::parse_uuid(id, r.id) ||
+      doc["created_at"].get(r.created_at) || doc["status"].get(r.status)) {
+    ADD_FAILURE() << "not a test body: " << json;
+  }
+  return r;
 }
 
-Page page(Store& s, const ListQuery& q) {
+Page page(Store& s, const ListSpec& q) {
   Page p;
   ReadStatus st = s.reader(0).list(
       q, [&](std::string_view json) { p.rows.push_back(row_of(json)); }, p.end);
@@ -169,12 +123,12 @@ Page page(Store& s, const ListQuery& q) {
   return p;
 }
 
-std::vector<Row> list(Store& s, const ListQuery& q) {
+std::vector<Row> list(Store& s, const ListSpec& q) {
   return page(s, q).rows;
 }
 
 std::vector<Row> list_all(Store& s, Owner owner = kLocalOwner, unsigned status_mask = 0) {
-  ListQuery q;
+  ListSpec q;
   q.owner = owner;
   q.status_mask = status_mask;
   q.limit = 1000;
@@ -259,7 +213,7 @@ TEST(StoreOpen, MemoryStoreWorksAndLeavesNoFiles) {
     EXPECT_EQ(s->cursor_key().size(), 32u);
     EXPECT_TRUE(s->reader(0).ping());
     EXPECT_GT(memory_files(), before);
-    WriteResult r = run(*s, create_req("in memory"));
+    WriteResult r = run(*s, create_of(new_row("in memory")));
     ASSERT_EQ(r.status, Status::kOk);
     EXPECT_EQ(get(*s, r.id).status, ReadStatus::kOk);
   }
@@ -269,7 +223,7 @@ TEST(StoreOpen, MemoryStoreWorksAndLeavesNoFiles) {
 TEST(StoreOpen, MemoryStoresAreIndependent) {
   auto a = open(":memory:");
   auto b = open(":memory:");
-  WriteResult r = run(*a, create_req("only in a"));
+  WriteResult r = run(*a, create_of(new_row("only in a")));
   ASSERT_EQ(r.status, Status::kOk);
   EXPECT_EQ(get(*b, r.id).status, ReadStatus::kNotFound);
   EXPECT_NE(a->cursor_key(), b->cursor_key());
@@ -292,11 +246,13 @@ TEST_F(StoreFile, MigrationsSetUserVersion) {
 
 TEST_F(StoreFile, ReopenKeepsDataAndCursorKey) {
   std::string key;
+  TaskRow row;
   WriteResult created;
   {
     auto s = open(path_);
     key = s->cursor_key();
-    created = run(*s, create_req("persisted"));
+    row = new_row("persisted");
+    created = run(*s, create_of(row));
     ASSERT_EQ(created.status, Status::kOk);
   }
   {
@@ -304,13 +260,10 @@ TEST_F(StoreFile, ReopenKeepsDataAndCursorKey) {
     EXPECT_EQ(s->cursor_key(), key);
     Got g = get(*s, created.id);
     ASSERT_EQ(g.status, ReadStatus::kOk);
-    EXPECT_EQ(g.json, created.json);
+    EXPECT_EQ(g.json, row.body);
     EXPECT_EQ(g.version, 1);
     // And it can still be written.
-    WriteRequest u = update_req(created.id);
-    u.fields.title = "changed";
-    u.mask = api::FieldMask{1} << tasks::kTitle;
-    EXPECT_EQ(run(*s, std::move(u)).status, Status::kOk);
+    EXPECT_EQ(run(*s, update_of(row, [](TaskRow& t) { t.title = "changed"; })).status, Status::kOk);
   }
   EXPECT_EQ(user_version(path_), latest_schema_version());
 }
@@ -355,7 +308,7 @@ TEST_F(StoreFile, SecondOpenWhileOpenIsRefused) {
     EXPECT_NE(msg.find("another brisk process"), std::string::npos) << msg;
   }
   // The first store is unaffected.
-  WriteResult r = run(*first, create_req("still works"));
+  WriteResult r = run(*first, create_of(new_row("still works")));
   ASSERT_EQ(r.status, Status::kOk);
   EXPECT_EQ(get(*first, r.id).status, ReadStatus::kOk);
   first.reset();
@@ -377,199 +330,97 @@ class StoreOps : public ::testing::Test {
   std::unique_ptr<Store> s_;
 };
 
-TEST_F(StoreOps, CreateAssignsIdVersionAndTimes) {
-  const std::int64_t before = util::now_unix_ms();
-  WriteRequest req = create_req("Write the report");
-  req.fields.description = "desc";
-  req.fields.priority = 3;
-  req.fields.due_at = 1795339800123;
-  req.fields.tags = {"work", "home"};
-  WriteResult r = run(s(), std::move(req));
-  const std::int64_t after = util::now_unix_ms();
+TEST_F(StoreOps, CreateStoresTheRowAsGiven) {
+  TaskRow t = new_row("Write the report");
+  t.description = "desc";
+  t.priority = 3;
+  t.due_at = 1795339800123;
+  t.tags = {"work", "home"};
+  t.body = body_of(t);
+  WriteResult r = run(s(), create_of(t));
   ASSERT_EQ(r.status, Status::kOk);
-  EXPECT_EQ(r.version, 1);
-  EXPECT_TRUE(is_uuid_v7(r.id)) << uuid_text(r.id);
-  std::int64_t id_ms = 0;
-  for (int i = 0; i < 6; ++i) id_ms = id_ms << 8 | r.id.bytes[i];
-  EXPECT_GE(id_ms, before - 1);
-  EXPECT_LE(id_ms, after + 1);
-
-  Task t = parse_task(r.json);
-  EXPECT_EQ(t.id, r.id);
-  EXPECT_EQ(t.title, "Write the report");
-  EXPECT_EQ(t.description, "desc");
-  EXPECT_EQ(t.priority, 3);
-  EXPECT_EQ(t.due_at, 1795339800123);
-  EXPECT_EQ(t.tags, (std::vector<std::string>{"work", "home"}));
-  EXPECT_EQ(t.version, 1);
-  EXPECT_EQ(t.created_at, t.updated_at);
-  EXPECT_GE(t.created_at, before);
-  EXPECT_LE(t.created_at, after);
-  EXPECT_NE(r.json.find("\"id\":\"" + uuid_text(r.id) + "\""), std::string::npos) << r.json;
-
-  Got g = get(s(), r.id);
+  EXPECT_EQ(r.id, t.id);
+  EXPECT_EQ(r.body, t.body) << "a create answers with the body it stored";
+  Got g = get(s(), t.id);
   ASSERT_EQ(g.status, ReadStatus::kOk);
-  EXPECT_EQ(g.json, r.json);
+  EXPECT_EQ(g.json, t.body);
   EXPECT_EQ(g.version, 1);
 }
 
-TEST_F(StoreOps, IdsAreDistinctAndIncreasing) {
-  util::Uuid prev;
-  for (int i = 0; i < 5; ++i) {
-    WriteResult r = run(s(), create_req("t" + std::to_string(i)));
-    ASSERT_EQ(r.status, Status::kOk);
-    EXPECT_GT(r.id, prev);
-    prev = r.id;
-  }
-}
-
-TEST_F(StoreOps, UpdateChangesOnlyMaskedFieldsAndBumpsVersion) {
-  WriteRequest c = create_req("original");
-  c.fields.description = "keep me";
-  c.fields.tags = {"a"};
-  WriteResult created = run(s(), std::move(c));
-  ASSERT_EQ(created.status, Status::kOk);
-  Task before = parse_task(created.json);
-
-  WriteRequest u = update_req(created.id);
-  u.fields.title = "not applied";
-  u.fields.description = "not applied";
-  u.fields.status = static_cast<std::int64_t>(tasks::Status::kDone);
-  u.fields.priority = 5;
-  u.fields.version = 99;  // read-only: ignored even if masked
-  u.mask = api::FieldMask{1} << tasks::kStatus | api::FieldMask{1} << tasks::kPriority |
-           api::FieldMask{1} << tasks::kVersion;
+TEST_F(StoreOps, UpdateReplacesTheRowAtTheExpectedVersion) {
+  TaskRow t = new_row("original");
+  ASSERT_EQ(run(s(), create_of(t)).status, Status::kOk);
+  UpdateTask u = update_of(t, [](TaskRow& r) {
+    r.status = 2;
+    r.priority = 5;
+  });
+  const TaskRow v2 = u.row;
   WriteResult r = run(s(), std::move(u));
   ASSERT_EQ(r.status, Status::kOk);
-  EXPECT_EQ(r.version, 2);
-  EXPECT_EQ(r.id, created.id);
-
-  Task after = parse_task(r.json);
-  EXPECT_EQ(after.id, before.id);
-  EXPECT_EQ(after.title, "original");
-  EXPECT_EQ(after.description, "keep me");
-  EXPECT_EQ(after.tags, before.tags);
-  EXPECT_EQ(after.status, 2);
-  EXPECT_EQ(after.priority, 5);
-  EXPECT_EQ(after.version, 2);
-  EXPECT_EQ(after.created_at, before.created_at);
-  EXPECT_GE(after.updated_at, before.updated_at);
-
-  Got g = get(s(), created.id);
-  ASSERT_EQ(g.status, ReadStatus::kOk);
-  EXPECT_EQ(g.json, r.json);
+  EXPECT_EQ(r.id, t.id);
+  EXPECT_EQ(r.body, v2.body);
+  Got g = get(s(), t.id);
   EXPECT_EQ(g.version, 2);
-
-  // An update that changes no value still bumps the version.
-  WriteRequest same = update_req(created.id);
-  same.fields.priority = 5;
-  same.mask = api::FieldMask{1} << tasks::kPriority;
-  WriteResult r3 = run(s(), std::move(same));
-  ASSERT_EQ(r3.status, Status::kOk);
-  EXPECT_EQ(r3.version, 3);
-  EXPECT_EQ(get(s(), created.id).version, 3);
+  EXPECT_EQ(g.json, v2.body);
+  // The next update must name version 2.
+  EXPECT_EQ(run(s(), update_of(v2, [](TaskRow& x) { x.title = "v3"; })).status, Status::kOk);
+  EXPECT_EQ(get(s(), t.id).version, 3);
 }
 
-TEST_F(StoreOps, UpdateCanClearDueAt) {
-  WriteRequest c = create_req("due");
-  c.fields.due_at = 1795339800123;
-  WriteResult created = run(s(), std::move(c));
-  ASSERT_EQ(created.status, Status::kOk);
-  WriteRequest u = update_req(created.id);
-  u.mask = api::FieldMask{1} << tasks::kDueAt;  // fields.due_at is null
-  WriteResult r = run(s(), std::move(u));
-  ASSERT_EQ(r.status, Status::kOk);
-  EXPECT_FALSE(parse_task(r.json).due_at.has_value());
-  EXPECT_NE(r.json.find("\"due_at\":null"), std::string::npos) << r.json;
-}
-
-TEST_F(StoreOps, IfMatchMismatchLeavesTheTaskUnchanged) {
-  WriteResult created = run(s(), create_req("guarded"));
-  ASSERT_EQ(created.status, Status::kOk);
-
-  WriteRequest u = update_req(created.id);
-  u.if_match = if_match({2, 3});
-  u.fields.title = "overwritten";
-  u.mask = api::FieldMask{1} << tasks::kTitle;
-  EXPECT_EQ(run(s(), std::move(u)).status, Status::kPreconditionFailed);
-
-  // A header that names no valid ETag matches nothing.
-  WriteRequest garbage = update_req(created.id);
-  garbage.if_match = if_match({});
-  garbage.fields.title = "overwritten";
-  garbage.mask = api::FieldMask{1} << tasks::kTitle;
-  EXPECT_EQ(run(s(), std::move(garbage)).status, Status::kPreconditionFailed);
-
-  Got g = get(s(), created.id);
-  EXPECT_EQ(g.version, 1);
-  EXPECT_EQ(g.json, created.json);
-
-  WriteRequest d = delete_req(created.id);
-  d.if_match = if_match({7});
-  EXPECT_EQ(run(s(), std::move(d)).status, Status::kPreconditionFailed);
-  EXPECT_EQ(get(s(), created.id).status, ReadStatus::kOk);
-
-  // Matching conditions succeed.
-  WriteRequest ok = update_req(created.id);
-  ok.if_match = if_match({5, 1});
-  ok.fields.title = "edited";
-  ok.mask = api::FieldMask{1} << tasks::kTitle;
-  WriteResult r = run(s(), std::move(ok));
-  ASSERT_EQ(r.status, Status::kOk);
-  EXPECT_EQ(parse_task(r.json).title, "edited");
-
-  WriteRequest any = update_req(created.id);
-  any.if_match.present = true;
-  any.if_match.any = true;
-  EXPECT_EQ(run(s(), std::move(any)).status, Status::kOk);
-
-  WriteRequest del = delete_req(created.id);
-  del.if_match = if_match({3});
-  EXPECT_EQ(run(s(), std::move(del)).status, Status::kOk);
-  EXPECT_EQ(get(s(), created.id).status, ReadStatus::kNotFound);
+TEST_F(StoreOps, AChangeAtAnOlderVersionChangesNothing) {
+  TaskRow t = new_row("guarded");
+  ASSERT_EQ(run(s(), create_of(t)).status, Status::kOk);
+  UpdateTask first = update_of(t, [](TaskRow& r) { r.title = "first"; });
+  const TaskRow v2 = first.row;
+  ASSERT_EQ(run(s(), std::move(first)).status, Status::kOk);
+  // Another writer read version 1 too: its update and its delete are refused.
+  EXPECT_EQ(run(s(), update_of(t, [](TaskRow& r) { r.title = "lost"; })).status,
+            Status::kVersionChanged);
+  EXPECT_EQ(run(s(), delete_of(t)).status, Status::kVersionChanged);
+  Got g = get(s(), t.id);
+  ASSERT_EQ(g.status, ReadStatus::kOk);
+  EXPECT_EQ(g.version, 2);
+  EXPECT_EQ(g.json, v2.body);
+  EXPECT_EQ(run(s(), delete_of(v2)).status, Status::kOk);
 }
 
 TEST_F(StoreOps, DeleteThenGetIsNotFound) {
-  WriteResult created = run(s(), create_req("doomed"));
-  ASSERT_EQ(created.status, Status::kOk);
-  WriteResult d = run(s(), delete_req(created.id));
+  TaskRow t = new_row("doomed");
+  ASSERT_EQ(run(s(), create_of(t)).status, Status::kOk);
+  WriteResult d = run(s(), delete_of(t));
   EXPECT_EQ(d.status, Status::kOk);
-  EXPECT_EQ(d.id, created.id);
-  EXPECT_EQ(get(s(), created.id).status, ReadStatus::kNotFound);
-  EXPECT_EQ(run(s(), delete_req(created.id)).status, Status::kNotFound);
-  WriteRequest u = update_req(created.id);
-  u.mask = api::FieldMask{1} << tasks::kPriority;
-  EXPECT_EQ(run(s(), std::move(u)).status, Status::kNotFound);
+  EXPECT_EQ(d.id, t.id);
+  EXPECT_EQ(get(s(), t.id).status, ReadStatus::kNotFound);
+  EXPECT_EQ(run(s(), delete_of(t)).status, Status::kNotFound);
+  EXPECT_EQ(run(s(), update_of(t, [](TaskRow& r) { r.priority = 2; })).status, Status::kNotFound);
   EXPECT_TRUE(list_all(s()).empty());
 }
 
 TEST_F(StoreOps, UnknownIdIsNotFound) {
-  util::Uuid id;
-  ASSERT_TRUE(util::parse_uuid("01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", id));
-  EXPECT_EQ(get(s(), id).status, ReadStatus::kNotFound);
-  WriteRequest u = update_req(id);
-  u.mask = api::FieldMask{1} << tasks::kPriority;
-  EXPECT_EQ(run(s(), std::move(u)).status, Status::kNotFound);
-  EXPECT_EQ(run(s(), delete_req(id)).status, Status::kNotFound);
+  TaskRow ghost = new_row("never stored");
+  EXPECT_EQ(get(s(), ghost.id).status, ReadStatus::kNotFound);
+  EXPECT_EQ(run(s(), update_of(ghost, [](TaskRow& r) { r.priority = 2; })).status,
+            Status::kNotFound);
+  EXPECT_EQ(run(s(), delete_of(ghost)).status, Status::kNotFound);
 }
 
 TEST_F(StoreOps, AnotherOwnersTaskIsNotFound) {
-  WriteResult created = run(s(), create_req("mine", 1));
-  ASSERT_EQ(created.status, Status::kOk);
+  TaskRow t = new_row("mine", 1);
+  ASSERT_EQ(run(s(), create_of(t)).status, Status::kOk);
 
-  EXPECT_EQ(get(s(), created.id, 2).status, ReadStatus::kNotFound);
-  EXPECT_EQ(get(s(), created.id, kLocalOwner).status, ReadStatus::kNotFound);
+  EXPECT_EQ(get(s(), t.id, 2).status, ReadStatus::kNotFound);
+  EXPECT_EQ(get(s(), t.id, kLocalOwner).status, ReadStatus::kNotFound);
 
-  WriteRequest u = update_req(created.id, 2);
-  u.fields.title = "stolen";
-  u.mask = api::FieldMask{1} << tasks::kTitle;
-  EXPECT_EQ(run(s(), std::move(u)).status, Status::kNotFound);
-  EXPECT_EQ(run(s(), delete_req(created.id, 2)).status, Status::kNotFound);
+  TaskRow theirs = t;
+  theirs.owner = 2;
+  EXPECT_EQ(run(s(), update_of(theirs, [](TaskRow& r) { r.title = "stolen"; })).status,
+            Status::kNotFound);
+  EXPECT_EQ(run(s(), delete_of(theirs)).status, Status::kNotFound);
 
-  Got g = get(s(), created.id, 1);
+  Got g = get(s(), t.id, 1);
   ASSERT_EQ(g.status, ReadStatus::kOk);
   EXPECT_EQ(g.version, 1);
-  EXPECT_EQ(g.json, created.json);
+  EXPECT_EQ(g.json, t.body);
   EXPECT_TRUE(list_all(s(), 2).empty());
   EXPECT_EQ(list_all(s(), 1).size(), 1u);
 }
@@ -588,44 +439,41 @@ void expect_default_order(const std::vector<Row>& rows) {
 TEST_F(StoreOps, ListOrderIsNewestFirstThenIdDescending) {
   std::vector<util::Uuid> ids;
   for (int i = 0; i < 3; ++i) {
-    WriteResult r = run(s(), create_req("seq" + std::to_string(i)));
+    WriteResult r = run(s(), create_of(new_row("seq" + std::to_string(i))));
     ASSERT_EQ(r.status, Status::kOk);
     ids.push_back(r.id);
   }
-  // Several submitted together usually share one commit and one created_at:
-  // ties are then broken by id.
+  // Rows with one created_at: ties are broken by id.
+  const std::int64_t same = util::now_unix_ms() + 1;
   std::vector<std::future<WriteResult>> fs;
-  for (int i = 0; i < 4; ++i) fs.push_back(submit(s(), create_req("batch" + std::to_string(i))));
+  for (int i = 0; i < 4; ++i) {
+    TaskRow r = testing::new_row("batch" + std::to_string(i), kLocalOwner, same);
+    fs.push_back(submit(s(), create_of(r)));
+  }
   for (auto& f : fs) {
     WriteResult r = f.get();
     ASSERT_EQ(r.status, Status::kOk);
     ids.push_back(r.id);
   }
-  run(s(), create_req("other owner", 9));
+  run(s(), create_of(new_row("other owner", 9)));
 
   std::vector<Row> rows = list_all(s());
   ASSERT_EQ(rows.size(), ids.size());
   expect_default_order(rows);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(rows[i].id, ids[ids.size() - 1 - i]) << i;
-    Task t = parse_task(rows[i].json);
-    EXPECT_EQ(t.id, rows[i].id);
-    EXPECT_EQ(t.created_at, rows[i].created_at);
   }
 }
 
 TEST_F(StoreOps, ListFiltersByStatusMask) {
-  using tasks::Status;
-  const Status statuses[] = {Status::kPending, Status::kInProgress, Status::kDone, Status::kDone,
-                             Status::kPending};
-  for (Status st : statuses)
-    ASSERT_EQ(run(s(), create_req("x", kLocalOwner, st)).status, WriteResult::Status::kOk);
+  for (std::int64_t st : {0, 1, 2, 2, 0})
+    ASSERT_EQ(run(s(), create_of(new_row("x", kLocalOwner, st))).status, Status::kOk);
 
   auto count_with = [&](unsigned mask) {
     std::vector<Row> rows = list_all(s(), kLocalOwner, mask);
     expect_default_order(rows);
     for (const Row& r : rows) {
-      EXPECT_TRUE(mask == 0 || (mask & (1u << parse_task(r.json).status))) << r.json;
+      EXPECT_TRUE(mask == 0 || (mask & (1u << r.status))) << r.json;
     }
     return rows.size();
   };
@@ -639,8 +487,8 @@ TEST_F(StoreOps, ListFiltersByStatusMask) {
 }
 
 TEST_F(StoreOps, ListReturnsAtMostLimitAndSaysWhetherMoreFollow) {
-  for (int i = 0; i < 6; ++i) ASSERT_EQ(run(s(), create_req("x")).status, Status::kOk);
-  ListQuery q;
+  for (int i = 0; i < 6; ++i) ASSERT_EQ(run(s(), create_of(new_row("x"))).status, Status::kOk);
+  ListSpec q;
   for (int limit : {1, 3, 5, 6, 7}) {
     q.limit = limit;
     Page p = page(s(), q);
@@ -656,16 +504,20 @@ TEST_F(StoreOps, ListReturnsAtMostLimitAndSaysWhetherMoreFollow) {
 
 TEST_F(StoreOps, ListContinuesAfterAPosition) {
   std::vector<std::future<WriteResult>> fs;
-  for (int i = 0; i < 4; ++i) fs.push_back(submit(s(), create_req("a" + std::to_string(i))));
+  const std::int64_t same = util::now_unix_ms();
+  for (int i = 0; i < 4; ++i) {
+    fs.push_back(
+        submit(s(), create_of(testing::new_row("a" + std::to_string(i), kLocalOwner, same))));
+  }
   for (auto& f : fs) ASSERT_EQ(f.get().status, Status::kOk);
   for (int i = 0; i < 4; ++i)
-    ASSERT_EQ(run(s(), create_req("b" + std::to_string(i))).status, Status::kOk);
+    ASSERT_EQ(run(s(), create_of(new_row("b" + std::to_string(i)))).status, Status::kOk);
   const std::vector<Row> all = list_all(s());
   ASSERT_EQ(all.size(), 8u);
 
   // Page through with limit 3: each page is the rows strictly after the last one served.
   std::vector<util::Uuid> seen;
-  ListQuery q;
+  ListSpec q;
   q.limit = 3;
   for (int page_no = 0; page_no < 10; ++page_no) {
     Page p = page(s(), q);
@@ -675,7 +527,7 @@ TEST_F(StoreOps, ListContinuesAfterAPosition) {
     q.after = p.end.last;
     if (page_no == 0) {
       // A task created between pages does not disturb the continuation.
-      ASSERT_EQ(run(s(), create_req("late")).status, Status::kOk);
+      ASSERT_EQ(run(s(), create_of(new_row("late"))).status, Status::kOk);
     }
   }
   ASSERT_EQ(seen.size(), all.size());
@@ -691,13 +543,10 @@ TEST_F(StoreOps, ListContinuesAfterAPosition) {
 }
 
 TEST_F(StoreOps, ListContinuationWithStatusFilter) {
-  using tasks::Status;
   for (int i = 0; i < 6; ++i) {
-    ASSERT_EQ(
-        run(s(), create_req("x", kLocalOwner, i % 2 ? Status::kDone : Status::kPending)).status,
-        WriteResult::Status::kOk);
+    ASSERT_EQ(run(s(), create_of(new_row("x", kLocalOwner, i % 2 ? 2 : 0))).status, Status::kOk);
   }
-  ListQuery q;
+  ListSpec q;
   q.status_mask = 1u << 2;
   q.limit = 2;
   Page first = page(s(), q);
@@ -710,16 +559,15 @@ TEST_F(StoreOps, ListContinuationWithStatusFilter) {
   EXPECT_FALSE(second.end.more);
   EXPECT_NE(second.rows[0].id, first.rows[0].id);
   EXPECT_NE(second.rows[0].id, first.rows[1].id);
-  EXPECT_EQ(parse_task(second.rows[0].json).status, 2);
+  EXPECT_EQ(second.rows[0].status, 2);
 }
 
 // ---------------------------------------------------------------- idempotency
 
-WriteRequest keyed(std::string key, std::string body, Owner owner = kLocalOwner) {
-  WriteRequest r = create_req("idem", owner);
-  r.idempotency_key = std::move(key);
-  r.request_body = std::move(body);
-  return r;
+CreateTask keyed(std::string key, std::string body, Owner owner = kLocalOwner) {
+  CreateTask c{new_row("idem", owner), {}};
+  c.idempotency = {std::move(key), std::move(body), util::now_unix_ms() - 60'000};
+  return c;
 }
 
 TEST_F(StoreOps, IdempotentReplay) {
@@ -728,7 +576,7 @@ TEST_F(StoreOps, IdempotentReplay) {
   WriteResult again = run(s(), keyed("key-1", R"({"title":"idem"})"));
   EXPECT_EQ(again.status, Status::kReplayed);
   EXPECT_EQ(again.id, first.id);
-  EXPECT_EQ(again.json, first.json);
+  EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(list_all(s()).size(), 1u);
 }
 
@@ -758,13 +606,11 @@ TEST_F(StoreOps, SameKeyInOneBatchIsInFlight) {
   std::shared_future<void> released = release.get_future().share();
   auto blocker_done = std::make_shared<std::promise<WriteResult>>();
   auto blocker_future = blocker_done->get_future();
-  WriteRequest blocker = create_req("blocker");
-  blocker.done = [&entered, released, blocker_done](WriteResult&& r) {
-    entered.set_value();
-    released.wait();
-    blocker_done->set_value(std::move(r));
-  };
-  s().submit(std::move(blocker));
+  s().submit({create_of(new_row("blocker")), [&entered, released, blocker_done](WriteResult&& r) {
+                entered.set_value();
+                released.wait();
+                blocker_done->set_value(std::move(r));
+              }});
   entered.get_future().wait();
 
   auto f1 = submit(s(), keyed("same", R"({"title":"idem"})"));
@@ -798,12 +644,11 @@ TEST_F(StoreOps, ConcurrentSubmitsAllComplete) {
     threads.emplace_back([&, t] {
       std::vector<std::future<WriteResult>> fs;
       for (int i = 0; i < kPerThread; ++i) {
-        WriteRequest r = create_req("t" + std::to_string(t) + "-" + std::to_string(i));
+        CreateTask c = create_of(new_row("t" + std::to_string(t) + "-" + std::to_string(i)));
         if (i % 10 == 0) {
-          r.idempotency_key = "k" + std::to_string(t) + "-" + std::to_string(i);
-          r.request_body = "{}";
+          c.idempotency = {"k" + std::to_string(t) + "-" + std::to_string(i), "{}", 0};
         }
-        fs.push_back(submit(s(), std::move(r)));
+        fs.push_back(submit(s(), std::move(c)));
       }
       for (auto& f : fs) results[t].push_back(f.get());
     });
@@ -837,7 +682,7 @@ TEST_F(StoreFile, ConcurrentSubmitsAreDurableAcrossReopen) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&] {
         std::vector<std::future<WriteResult>> fs;
-        for (int i = 0; i < kPerThread; ++i) fs.push_back(submit(*s, create_req("x")));
+        for (int i = 0; i < kPerThread; ++i) fs.push_back(submit(*s, create_of(new_row("x"))));
         for (auto& f : fs) {
           WriteResult r = f.get();
           EXPECT_EQ(r.status, Status::kOk);
@@ -857,7 +702,7 @@ TEST_F(StoreFile, ConcurrentSubmitsAreDurableAcrossReopen) {
 
 TEST_F(StoreOps, StopCommitsWhatWasSubmitted) {
   std::vector<std::future<WriteResult>> fs;
-  for (int i = 0; i < 20; ++i) fs.push_back(submit(s(), create_req("x")));
+  for (int i = 0; i < 20; ++i) fs.push_back(submit(s(), create_of(new_row("x"))));
   s().stop();
   for (auto& f : fs) {
     ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
@@ -868,13 +713,14 @@ TEST_F(StoreOps, StopCommitsWhatWasSubmitted) {
 
 TEST(StoreReaders, EachReaderSeesCommittedWrites) {
   auto s = open(":memory:", 3);
-  WriteResult r = run(*s, create_req("shared"));
+  TaskRow t = new_row("shared");
+  WriteResult r = run(*s, create_of(t));
   ASSERT_EQ(r.status, Status::kOk);
   for (unsigned i = 0; i < 3; ++i) {
     std::string_view json;
     std::int64_t version = 0;
     EXPECT_EQ(s->reader(i).get(kLocalOwner, r.id, json, version), ReadStatus::kOk) << i;
-    EXPECT_EQ(json, r.json);
+    EXPECT_EQ(json, t.body);
     EXPECT_TRUE(s->reader(i).ping());
   }
   EXPECT_THROW(s->reader(3), std::out_of_range);

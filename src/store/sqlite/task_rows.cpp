@@ -2,46 +2,20 @@
 
 #include <string>
 
+#include "store/sqlite/columns.hpp"
+
 namespace brisk::store::sqlite {
 
 namespace {
 
-// tasks_fts' tags column: the tags joined by spaces, NULL when there are none
-// (what group_concat gave when triggers filled it, so old entries match).
-void bind_fts(Stmt& s, std::int64_t seq, const tasks::Task& t, std::string& tags) {
-  tags.clear();
-  for (const std::string& tag : t.tags) {
-    if (!tags.empty()) tags += ' ';
-    tags += tag;
-  }
-  s.bind(1, seq).bind(2, std::string_view(t.title)).bind(3, std::string_view(t.description));
-  if (t.tags.empty()) {
-    s.bind_null(4);
-  } else {
-    s.bind(4, std::string_view(tags));
-  }
-}
+constexpr std::span<const Column<TaskRow>> kCols(kTaskColumns);
+constexpr int kTaskParams = static_cast<int>(kTaskColumns.size()) + 1;  // + seq
+constexpr int kTagParams = 5;
 
 bool run(Stmt& s) {
   bool ok = s.step() == SQLITE_DONE;
   s.reset();
   return ok;
-}
-
-constexpr int kTaskColumns = 11;
-constexpr int kTagColumns = 5;
-
-// "INSERT INTO <head> VALUES (?,...),(?,...)": `rows` groups of `columns`
-// parameters, numbered in order from ?1.
-std::string multi_row_sql(std::string_view head, int columns, std::size_t rows) {
-  std::string sql(head);
-  sql += " VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ",(" : "(";
-    for (int c = 0; c < columns; ++c) sql += c ? ",?" : "?";
-    sql += ')';
-  }
-  return sql;
 }
 
 // The largest chunk (index into the 1, 2, 4, ... statements) that fits `n`.
@@ -67,35 +41,19 @@ bool run_chunked(std::size_t rows, StmtFor stmt, Bind bind) {
   return true;
 }
 
-// Binds the ten columns of kInsertTaskSql, in its order, to parameters
-// base+1 .. base+10.
-void bind_task_columns(Stmt& s, int base, Owner owner, const tasks::Task& t,
-                       std::string_view json) {
-  s.bind_blob(base + 1, t.id.bytes.data(), 16)
-      .bind(base + 2, owner)
-      .bind(base + 3, t.status)
-      .bind(base + 4, t.priority);
-  if (t.due_at) {
-    s.bind(base + 5, *t.due_at);
-  } else {
-    s.bind_null(base + 5);
-  }
-  s.bind(base + 6, std::string_view(t.title))
-      .bind(base + 7, t.created_at)
-      .bind(base + 8, t.updated_at)
-      .bind(base + 9, t.version)
-      .bind(base + 10, json);
-}
-
 }  // namespace
 
-bool insert_task_row(Stmt& insert, Owner owner, const tasks::Task& t, std::string_view json) {
+std::string insert_task_sql() {
+  return insert_sql("tasks", column_names(kCols), static_cast<int>(kCols.size()), 1);
+}
+
+bool insert_task_row(Stmt& insert, const TaskRow& t) {
   StmtScope s(insert);
-  bind_task_columns(insert, 0, owner, t, json);
+  bind_columns(insert, 1, kCols, t);
   return insert.step() == SQLITE_DONE;
 }
 
-IndexChange index_change(const tasks::Task& before, const tasks::Task& after) {
+IndexChange index_change(const IndexedText& before, const TaskRow& after) {
   IndexChange c;
   c.tags = before.tags != after.tags;
   c.text = c.tags || before.title != after.title || before.description != after.description;
@@ -115,11 +73,9 @@ TaskRows::TaskRows(Db& db)
 Stmt& TaskRows::task_insert(std::size_t chunk) {
   Stmt& s = task_inserts_[chunk];
   if (!s) {
-    // kInsertTaskSql's columns, then the explicit rowid.
-    s =
-        db_.prepare(multi_row_sql("INSERT INTO tasks (id, owner, status, priority, due_at, title, "
-                                  "created_at, updated_at, version, body, seq)",
-                                  kTaskColumns, std::size_t{1} << chunk));
+    // The column table's columns, then the explicit rowid.
+    s = db_.prepare(
+        insert_sql("tasks", column_names(kCols) + ", seq", kTaskParams, std::size_t{1} << chunk));
   }
   return s;
 }
@@ -127,18 +83,31 @@ Stmt& TaskRows::task_insert(std::size_t chunk) {
 Stmt& TaskRows::tag_insert(std::size_t chunk) {
   Stmt& s = tag_inserts_[chunk];
   if (!s) {
-    s = db_.prepare(multi_row_sql("INSERT INTO task_tags (owner, tag, created_at, id, seq)",
-                                  kTagColumns, std::size_t{1} << chunk));
+    s = db_.prepare(insert_sql("task_tags", "owner, tag, created_at, id, seq", kTagParams,
+                               std::size_t{1} << chunk));
   }
   return s;
 }
 
-bool TaskRows::insert(Owner owner, const tasks::Task& t, std::string_view json) {
-  NewTaskRow row{owner, &t, json};
-  return insert_many({&row, 1});
+// tasks_fts' tags column: the tags joined by spaces, NULL when there are none
+// (what group_concat gave when triggers filled it, so old entries match).
+bool TaskRows::bind_and_run_fts(Stmt& s, std::int64_t seq, std::string_view title,
+                                std::string_view description, std::span<const std::string> tags) {
+  tags_.clear();
+  for (const std::string& tag : tags) {
+    if (!tags_.empty()) tags_ += ' ';
+    tags_ += tag;
+  }
+  s.bind(1, seq).bind(2, title).bind(3, description);
+  if (tags.empty()) {
+    s.bind_null(4);
+  } else {
+    s.bind(4, std::string_view(tags_));
+  }
+  return run(s);
 }
 
-bool TaskRows::insert_many(std::span<const NewTaskRow> rows) {
+bool TaskRows::insert_many(std::span<const TaskRow* const> rows) {
   if (rows.empty()) return true;
   std::int64_t first_seq = 0;
   {
@@ -146,44 +115,49 @@ bool TaskRows::insert_many(std::span<const NewTaskRow> rows) {
     if (max_seq_.step() != SQLITE_ROW) return false;
     first_seq = max_seq_.int64(0) + 1;
   }
-  tag_rows_.clear();
   const bool ok = run_chunked(
       rows.size(), [this](std::size_t c) -> Stmt& { return task_insert(c); },
       [&](Stmt& s, int slot, std::size_t i) {
-        const NewTaskRow& r = rows[i];
-        const std::int64_t seq = first_seq + static_cast<std::int64_t>(i);
-        const int base = slot * kTaskColumns;
-        bind_task_columns(s, base, r.owner, *r.task, r.json);
-        s.bind(base + kTaskColumns, seq);
-        for (const std::string& tag : r.task->tags)
-          tag_rows_.push_back({r.owner, &tag, r.task, seq});
+        const int base = slot * kTaskParams + 1;
+        bind_columns(s, base, kCols, *rows[i]);
+        s.bind(base + kTaskParams - 1, first_seq + static_cast<std::int64_t>(i));
       });
-  if (!ok) return false;
-  if (!run_chunked(
-          tag_rows_.size(), [this](std::size_t c) -> Stmt& { return tag_insert(c); },
-          [this](Stmt& s, int slot, std::size_t i) {
-            const TagRow& g = tag_rows_[i];
-            const int base = slot * kTagColumns;
-            s.bind(base + 1, g.owner)
-                .bind(base + 2, std::string_view(*g.tag))
-                .bind(base + 3, g.task->created_at)
-                .bind_blob(base + 4, g.task->id.bytes.data(), 16)
-                .bind(base + 5, g.seq);
-          })) {
-    return false;
-  }
+  if (!ok || !insert_tags(rows, first_seq)) return false;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    bind_fts(fts_insert_, first_seq + static_cast<std::int64_t>(i), *rows[i].task, tags_);
-    if (!run(fts_insert_)) return false;
+    const TaskRow& t = *rows[i];
+    if (!bind_and_run_fts(fts_insert_, first_seq + static_cast<std::int64_t>(i), t.title,
+                          t.description, t.tags)) {
+      return false;
+    }
   }
   return true;
 }
 
-bool TaskRows::index(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what) {
+bool TaskRows::insert_tags(std::span<const TaskRow* const> rows, std::int64_t first_seq) {
+  tag_rows_.clear();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (const std::string& tag : rows[i]->tags) {
+      tag_rows_.push_back({&tag, rows[i], first_seq + static_cast<std::int64_t>(i)});
+    }
+  }
+  return run_chunked(
+      tag_rows_.size(), [this](std::size_t c) -> Stmt& { return tag_insert(c); },
+      [this](Stmt& s, int slot, std::size_t i) {
+        const TagRow& g = tag_rows_[i];
+        const int base = slot * kTagParams;
+        s.bind(base + 1, g.task->owner)
+            .bind(base + 2, std::string_view(*g.tag))
+            .bind(base + 3, g.task->created_at)
+            .bind_blob(base + 4, g.task->id.bytes.data(), 16)
+            .bind(base + 5, g.seq);
+      });
+}
+
+bool TaskRows::index(std::int64_t seq, const TaskRow& t, IndexChange what) {
   if (what.tags) {
     Stmt& s = tag_insert(0);
     for (const std::string& tag : t.tags) {
-      s.bind(1, owner)
+      s.bind(1, t.owner)
           .bind(2, std::string_view(tag))
           .bind(3, t.created_at)
           .bind_blob(4, t.id.bytes.data(), 16)
@@ -191,28 +165,21 @@ bool TaskRows::index(Owner owner, std::int64_t seq, const tasks::Task& t, IndexC
       if (!run(s)) return false;
     }
   }
-  if (what.text) {
-    bind_fts(fts_insert_, seq, t, tags_);
-    if (!run(fts_insert_)) return false;
-  }
-  return true;
+  return !what.text || bind_and_run_fts(fts_insert_, seq, t.title, t.description, t.tags);
 }
 
-bool TaskRows::unindex(Owner owner, std::int64_t seq, const tasks::Task& t, IndexChange what) {
+bool TaskRows::unindex(std::int64_t seq, Owner owner, const util::Uuid& id, std::int64_t created_at,
+                       const IndexedText& text, IndexChange what) {
   if (what.tags) {
-    for (const std::string& tag : t.tags) {
+    for (const std::string& tag : text.tags) {
       tag_delete_.bind(1, owner)
           .bind(2, std::string_view(tag))
-          .bind(3, t.created_at)
-          .bind_blob(4, t.id.bytes.data(), 16);
+          .bind(3, created_at)
+          .bind_blob(4, id.bytes.data(), 16);
       if (!run(tag_delete_)) return false;
     }
   }
-  if (what.text) {
-    bind_fts(fts_delete_, seq, t, tags_);
-    if (!run(fts_delete_)) return false;
-  }
-  return true;
+  return !what.text || bind_and_run_fts(fts_delete_, seq, text.title, text.description, text.tags);
 }
 
 }  // namespace brisk::store::sqlite

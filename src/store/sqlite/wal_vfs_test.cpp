@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite_library.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 class WalVfs : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    configure_library();
+    configure_sqlite_library();
     path_ = ::testing::TempDir() + "/brisk-wal-vfs-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
     std::replace(path_.begin() + static_cast<std::ptrdiff_t>(::testing::TempDir().size()),

@@ -6,17 +6,32 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/json_input.hpp"
-#include "api/model_bind.hpp"
-#include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/columns.hpp"
 #include "util/handoff.hpp"
 #include "util/time.hpp"
 
 namespace brisk::store::sqlite {
 
 namespace {
-constexpr std::int64_t kIdempotencyWindowMs = 24LL * 3600 * 1000;
 constexpr std::size_t kMaxBatch = 4096;
+constexpr std::span<const Column<TaskRow>> kCols(kTaskColumns);
+constexpr std::span<const Column<UserRow>> kUserCols(kUserColumns);
+// Parameters after the updatable columns in update_ and delete_.
+constexpr int kWhereFirst = updatable_count(kCols) + 1;
+
+// A committed create or update answers with the body it stored: moved into
+// the result, as the command is done with.
+void take_body(Command& cmd, WriteResult& res) {
+  if (auto* c = std::get_if<CreateTask>(&cmd)) res.body = std::move(c->row.body);
+  if (auto* u = std::get_if<UpdateTask>(&cmd)) res.body = std::move(u->row.body);
+}
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
 // Keys of the batch being committed: a second request with one of them is
@@ -25,18 +40,23 @@ struct Writer::Batch {
   std::set<std::pair<Owner, std::string>> keys;
   // New tasks not yet inserted: their rows go in together (TaskRows::
   // insert_many), before any other kind of write and before COMMIT.
-  std::vector<NewTaskRow> new_rows;
+  std::vector<const TaskRow*> new_rows;
 };
 
-Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache), rows_(db_) {
+Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms)
+    : db_(std::move(db)), cache_(cache), rows_(db_), idempotency_ttl_ms_(idempotency_ttl_ms) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
   rollback_ = db_.prepare("ROLLBACK");
-  select_ = db_.prepare("SELECT owner, body, seq FROM tasks WHERE id = ?1");
-  update_ = db_.prepare(
-      "UPDATE tasks SET status = ?2, priority = ?3, due_at = ?4, title = ?5, updated_at = ?6, "
-      "version = ?7, body = ?8 WHERE id = ?1");
-  delete_ = db_.prepare("DELETE FROM tasks WHERE id = ?1");
+  // Compare-and-set on the version the caller read (store/commands.hpp).
+  const std::string where = " WHERE id = ?" + std::to_string(kWhereFirst) + " AND owner = ?" +
+                            std::to_string(kWhereFirst + 1) + " AND version = ?" +
+                            std::to_string(kWhereFirst + 2) + " RETURNING seq";
+  update_ = db_.prepare("UPDATE tasks SET " + set_list(kCols) + where);
+  delete_ = db_.prepare(
+      "DELETE FROM tasks WHERE id = ?1 AND owner = ?2 AND version = ?3 "
+      "RETURNING seq");
+  probe_ = db_.prepare("SELECT owner FROM tasks WHERE id = ?1");
   idem_get_ = db_.prepare(
       "SELECT request, response, created_at, task_id FROM idempotency WHERE owner = ?1 AND key = "
       "?2");
@@ -45,9 +65,8 @@ Writer::Writer(Db db, TaskCache* cache) : db_(std::move(db)), cache_(cache), row
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
   // OR IGNORE: a taken username is an answer (409), not a failed transaction.
-  user_insert_ = db_.prepare(
-      "INSERT OR IGNORE INTO users (id, username, password_hash, created_at) VALUES (?1, ?2, ?3, "
-      "?4)");
+  user_insert_ = db_.prepare("INSERT OR IGNORE INTO users (" + column_names(kUserCols) +
+                             ") VALUES (?1, ?2, ?3, ?4) RETURNING owner");
 }
 
 Writer::~Writer() {
@@ -119,7 +138,6 @@ void Writer::run() {
 }
 
 void Writer::commit(std::vector<WriteRequest>& batch) {
-  std::int64_t now = util::now_unix_ms();
   std::vector<WriteResult> results(batch.size());
   bool ok = false;
   {
@@ -127,40 +145,14 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     ok = begin_.step() == SQLITE_DONE;
   }
   if (ok) {
-    Batch state;
-    try {
-      for (std::size_t i = 0; i < batch.size() && ok; ++i) {
-        // Writes apply in order: staged creates are stored before anything
-        // else runs (an update or delete never sees a half-made batch).
-        if (batch[i].kind != WriteRequest::Kind::kCreate) ok = insert_staged(state);
-        if (!ok) break;
-        results[i] = apply(batch[i], now, state);
-        ok = results[i].status != WriteResult::Status::kError;
-        if (batch[i].kind == WriteRequest::Kind::kCreate &&
-            results[i].status == WriteResult::Status::kOk) {
-          // Both stay put until insert_staged: results is never resized.
-          state.new_rows.push_back({batch[i].owner, &batch[i].fields, results[i].json});
-        }
-      }
-      if (ok) ok = insert_staged(state);
-    } catch (const std::exception& e) {
-      // Out of memory or a bug: the whole batch fails cleanly, nothing is kept.
-      spdlog::error("write batch failed: {}", e.what());
-      ok = false;
-    }
+    ok = apply_all(batch, results);
+    const std::int64_t now = util::now_unix_ms();
     if (ok && now - last_purge_ms_ > 60'000) purge_idempotency(now);
     if (ok) {
       StmtScope c(commit_);
       ok = commit_.step() == SQLITE_DONE;
     }
-    if (ok) {
-      constexpr auto rel = std::memory_order_relaxed;
-      commits_.store(commits_.load(rel) + 1, rel);
-      batch_sum_.store(batch_sum_.load(rel) + batch.size(), rel);
-      std::size_t b = 0;
-      while (b < kBatchBounds.size() && batch.size() > kBatchBounds[b]) ++b;
-      batch_buckets_[b].store(batch_buckets_[b].load(rel) + 1, rel);
-    }
+    if (ok) count_commit(batch.size());
     if (!ok) {
       spdlog::error("write transaction failed: {}", db_.error());
       StmtScope r(rollback_);
@@ -169,83 +161,100 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   } else {
     spdlog::error("cannot begin a write transaction: {}", db_.error());
   }
-  if (ok && cache_) {
-    bool any = false;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const WriteRequest& r = batch[i];
-      bool task_write = r.kind != WriteRequest::Kind::kCreateUser;
-      bool changed = r.kind == WriteRequest::Kind::kUpdate || r.kind == WriteRequest::Kind::kDelete;
-      if (task_write && results[i].status == WriteResult::Status::kOk) any = true;
-      if (changed && results[i].status == WriteResult::Status::kOk) cache_->invalidate(r.id);
-    }
-    // Lists depend on every task: any change ends every cached list.
-    if (any) cache_->bump_generation();
-  }
+  if (ok && cache_) invalidate_caches(batch, results);
   // Every completion is handed over before any requester thread is woken.
   util::HandoffBatch handoff;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     WriteResult res = ok ? std::move(results[i]) : WriteResult{};
+    if (res.status == WriteResult::Status::kOk) take_body(batch[i].command, res);
     if (batch[i].done) batch[i].done(std::move(res));
   }
 }
 
-WriteResult Writer::apply(WriteRequest& r, std::int64_t now, Batch& batch) {
-  switch (r.kind) {
-    case WriteRequest::Kind::kCreate:
-      return create(r, now, batch);
-    case WriteRequest::Kind::kUpdate:
-      return update(r, now);
-    case WriteRequest::Kind::kDelete:
-      return remove(r);
-    case WriteRequest::Kind::kCreateUser:
-      return create_user(r, now);
+// Applies the batch's commands in order inside the open transaction. False
+// when the transaction must be rolled back (a storage error).
+bool Writer::apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results) {
+  Batch state;
+  try {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Command& cmd = batch[i].command;
+      // Writes apply in order: staged creates are stored before anything
+      // else runs (an update or delete never sees a half-made batch).
+      if (!std::holds_alternative<CreateTask>(cmd) && !insert_staged(state)) return false;
+      results[i] = std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
+                                         [&](UpdateTask& u) { return update(u); },
+                                         [&](DeleteTask& d) { return remove(d); },
+                                         [&](CreateUser& c) { return create_user(c); }},
+                              cmd);
+      if (results[i].status == WriteResult::Status::kError) return false;
+    }
+    return insert_staged(state);
+  } catch (const std::exception& e) {
+    // Out of memory or a bug: the whole batch fails cleanly, nothing is kept.
+    spdlog::error("write batch failed: {}", e.what());
+    return false;
   }
-  return {};
 }
 
-WriteResult Writer::create(WriteRequest& r, std::int64_t now, Batch& batch) {
+void Writer::count_commit(std::size_t size) {
+  constexpr auto rel = std::memory_order_relaxed;
+  commits_.store(commits_.load(rel) + 1, rel);
+  batch_sum_.store(batch_sum_.load(rel) + size, rel);
+  std::size_t b = 0;
+  while (b < kBatchBounds.size() && size > kBatchBounds[b]) ++b;
+  batch_buckets_[b].store(batch_buckets_[b].load(rel) + 1, rel);
+}
+
+void Writer::invalidate_caches(const std::vector<WriteRequest>& batch,
+                               const std::vector<WriteResult>& results) {
+  bool any = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (results[i].status != WriteResult::Status::kOk) continue;
+    const Command& cmd = batch[i].command;
+    if (const auto* u = std::get_if<UpdateTask>(&cmd)) cache_->invalidate(u->row.id);
+    if (const auto* d = std::get_if<DeleteTask>(&cmd)) cache_->invalidate(d->id);
+    any = any || !std::holds_alternative<CreateUser>(cmd);
+  }
+  // Lists depend on every task: any change ends every cached list.
+  if (any) cache_->bump_generation();
+}
+
+WriteResult Writer::create(CreateTask& c, Batch& batch) {
   WriteResult res;
-  if (!r.idempotency_key.empty()) {
-    if (!batch.keys.emplace(r.owner, r.idempotency_key).second) {
+  const Idempotency& idem = c.idempotency;
+  if (!idem.key.empty()) {
+    if (!batch.keys.emplace(c.row.owner, idem.key).second) {
       res.status = WriteResult::Status::kIdempotencyInFlight;
       return res;
     }
     StmtScope s(idem_get_);
-    idem_get_.bind(1, r.owner).bind(2, r.idempotency_key);
+    idem_get_.bind(1, c.row.owner).bind(2, idem.key);
     int rc = idem_get_.step();
-    if (rc == SQLITE_ROW && idem_get_.int64(2) >= now - kIdempotencyWindowMs) {
-      if (idem_get_.blob(0) != r.request_body) {
+    if (rc == SQLITE_ROW && idem_get_.int64(2) >= idem.since) {
+      if (idem_get_.blob(0) != idem.request_body) {
         res.status = WriteResult::Status::kIdempotencyMismatch;
         return res;
       }
       res.status = WriteResult::Status::kReplayed;
-      res.json.assign(idem_get_.text(1));
+      res.body.assign(idem_get_.text(1));
       std::string_view tid = idem_get_.blob(3);
       if (tid.size() == 16) std::copy(tid.begin(), tid.end(), res.id.bytes.begin());
-      res.version = 1;
       return res;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return res;  // kError
-  }
-  tasks::Task& t = r.fields;
-  t.id = ids_.next(now);
-  t.created_at = t.updated_at = now;
-  t.version = 1;
-  res.json = tasks::serialize(t);
-  // commit() stages the row, inserted with the batch's other new tasks.
-  if (!r.idempotency_key.empty()) {
     StmtScope k(idem_put_);
-    idem_put_.bind(1, r.owner)
-        .bind(2, r.idempotency_key)
-        .bind_blob(3, r.request_body.data(), r.request_body.size())
-        .bind(4, res.json)
-        .bind_blob(5, t.id.bytes.data(), 16)
-        .bind(6, now);
-    if (idem_put_.step() != SQLITE_DONE) return WriteResult{};
+    idem_put_.bind(1, c.row.owner)
+        .bind(2, idem.key)
+        .bind_blob(3, idem.request_body.data(), idem.request_body.size())
+        .bind(4, c.row.body)
+        .bind_blob(5, c.row.id.bytes.data(), 16)
+        .bind(6, c.row.created_at);
+    if (idem_put_.step() != SQLITE_DONE) return res;  // kError
   }
+  // The row is inserted with the batch's other new tasks (insert_staged).
+  batch.new_rows.push_back(&c.row);
   res.status = WriteResult::Status::kOk;
-  res.version = 1;
-  res.id = t.id;
+  res.id = c.row.id;
   return res;
 }
 
@@ -256,107 +265,89 @@ bool Writer::insert_staged(Batch& batch) {
   return ok;
 }
 
-// Reads r.id's row and binds its stored JSON back into `t` (with the model
-// that serves it), and its rowid into `seq`. True when the row exists, is
-// r.owner's and matches r's If-Match; otherwise `res` says why: another
-// owner's task is reported exactly like a missing one, a storage error stays
-// kError.
-bool Writer::load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t,
-                        std::int64_t& seq) {
-  StmtScope s(select_);
-  select_.bind_blob(1, r.id.bytes.data(), 16);
-  int rc = select_.step();
-  if (rc == SQLITE_DONE || (rc == SQLITE_ROW && select_.int64(0) != r.owner)) {
+// Why a compare-and-set changed no row: the task is not there for this
+// owner (another owner's task is reported exactly like a missing one), or
+// its version moved on.
+WriteResult Writer::why_unchanged(const util::Uuid& id, Owner owner) {
+  WriteResult res;
+  StmtScope s(probe_);
+  probe_.bind_blob(1, id.bytes.data(), 16);
+  int rc = probe_.step();
+  if (rc == SQLITE_DONE || (rc == SQLITE_ROW && probe_.int64(0) != owner)) {
     res.status = WriteResult::Status::kNotFound;
-    return false;
+  } else if (rc == SQLITE_ROW) {
+    res.status = WriteResult::Status::kVersionChanged;
   }
-  if (rc != SQLITE_ROW) return false;
-  seq = select_.int64(2);
-  simdjson::dom::element doc;
-  simdjson::dom::object obj;
-  api::Errors errs;
-  if (!api::thread_json_input().parse_copy(select_.text(1), doc) || doc.get_object().get(obj)) {
-    spdlog::error("stored task is not valid JSON");
-    return false;
-  }
-  api::bind(tasks::kTaskModel, obj, api::Mode::kStored, t, errs);
-  if (!errs.empty()) {
-    spdlog::error("stored task does not match the model: {}", errs.front().msg);
-    return false;
-  }
-  if (r.if_match.active() && !r.if_match.matches(t.version)) {
-    res.status = WriteResult::Status::kPreconditionFailed;
-    return false;
-  }
-  return true;
+  return res;
 }
 
-WriteResult Writer::update(WriteRequest& r, std::int64_t now) {
-  WriteResult res;
-  tasks::Task before;
+WriteResult Writer::update(const UpdateTask& u) {
+  const TaskRow& t = u.row;
   std::int64_t seq = 0;
-  if (!load_owned(r, res, before, seq)) return res;
-  tasks::Task t = before;
-  tasks::apply_patch(t, r.fields, r.mask);
-  t.version += 1;
-  t.updated_at = std::max(now, t.updated_at);
-  res.json = tasks::serialize(t);
-  StmtScope s(update_);
-  update_.bind_blob(1, t.id.bytes.data(), 16).bind(2, t.status).bind(3, t.priority);
-  if (t.due_at)
-    update_.bind(4, *t.due_at);
-  else
-    update_.bind_null(4);
-  update_.bind(5, t.title).bind(6, t.updated_at).bind(7, t.version).bind(8, res.json);
-  if (update_.step() != SQLITE_DONE) return WriteResult{};
-  IndexChange change = index_change(before, t);
+  {
+    StmtScope s(update_);
+    int next = bind_updatable(update_, 1, kCols, t);
+    bind_value(update_, next, t.id);
+    update_.bind(next + 1, t.owner).bind(next + 2, u.expected_version);
+    int rc = update_.step();
+    if (rc == SQLITE_DONE) return why_unchanged(t.id, t.owner);
+    if (rc != SQLITE_ROW) return WriteResult{};
+    seq = update_.int64(0);
+    if (update_.step() != SQLITE_DONE) return WriteResult{};
+  }
+  IndexChange change = index_change(u.before, t);
   if ((change.tags || change.text) &&
-      !(rows_.unindex(r.owner, seq, before, change) && rows_.index(r.owner, seq, t, change))) {
+      !(rows_.unindex(seq, t.owner, t.id, t.created_at, u.before, change) &&
+        rows_.index(seq, t, change))) {
     return WriteResult{};
   }
+  WriteResult res;
   res.status = WriteResult::Status::kOk;
-  res.version = t.version;
   res.id = t.id;
   return res;
 }
 
-WriteResult Writer::remove(WriteRequest& r) {
-  WriteResult res;
-  tasks::Task before;
+WriteResult Writer::remove(const DeleteTask& d) {
   std::int64_t seq = 0;
-  if (!load_owned(r, res, before, seq)) return res;
-  if (!rows_.unindex(r.owner, seq, before, IndexChange{true, true})) return res;
-  StmtScope s(delete_);
-  delete_.bind_blob(1, r.id.bytes.data(), 16);
-  if (delete_.step() != SQLITE_DONE) return res;
+  {
+    StmtScope s(delete_);
+    delete_.bind_blob(1, d.id.bytes.data(), 16).bind(2, d.owner).bind(3, d.expected_version);
+    int rc = delete_.step();
+    if (rc == SQLITE_DONE) return why_unchanged(d.id, d.owner);
+    if (rc != SQLITE_ROW) return WriteResult{};
+    seq = delete_.int64(0);
+    if (delete_.step() != SQLITE_DONE) return WriteResult{};
+  }
+  if (!rows_.unindex(seq, d.owner, d.id, d.created_at, d.before, IndexChange{true, true})) {
+    return WriteResult{};
+  }
+  WriteResult res;
   res.status = WriteResult::Status::kOk;
-  res.id = r.id;
+  res.id = d.id;
   return res;
 }
 
-WriteResult Writer::create_user(WriteRequest& r, std::int64_t now) {
+WriteResult Writer::create_user(const CreateUser& c) {
   WriteResult res;
-  util::Uuid id = ids_.next(now);
   StmtScope s(user_insert_);
-  user_insert_.bind_blob(1, id.bytes.data(), 16)
-      .bind(2, r.username)
-      .bind(3, r.password_hash)
-      .bind(4, now);
-  if (user_insert_.step() != SQLITE_DONE) return res;
-  if (sqlite3_changes(db_.get()) == 0) {
+  bind_columns(user_insert_, 1, kUserCols, c.row);
+  int rc = user_insert_.step();
+  if (rc == SQLITE_DONE) {  // ignored: the username is taken
     res.status = WriteResult::Status::kConflict;
     return res;
   }
+  if (rc != SQLITE_ROW) return res;
+  res.owner = user_insert_.int64(0);
+  if (user_insert_.step() != SQLITE_DONE) return WriteResult{};
   res.status = WriteResult::Status::kOk;
-  res.id = id;
-  res.created_at = now;
+  res.id = c.row.id;
   return res;
 }
 
 void Writer::purge_idempotency(std::int64_t now) {
   last_purge_ms_ = now;
   StmtScope s(idem_purge_);
-  idem_purge_.bind(1, now - kIdempotencyWindowMs);
+  idem_purge_.bind(1, now - idempotency_ttl_ms_);
   idem_purge_.step();
 }
 

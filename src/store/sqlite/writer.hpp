@@ -1,6 +1,7 @@
 // The single writer: a thread that owns the only read-write connection and
 // commits every queued request in one transaction (group commit). A request's
-// completion runs only after its transaction is durable.
+// completion runs only after its transaction is durable. It applies commands
+// (store/commands.hpp) to rows; it decides no value and parses no JSON.
 //
 // Invariants: only the writer thread touches db_ and the statements; the
 // queue is the only shared state (guarded by mu_).
@@ -17,7 +18,6 @@
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
-#include "util/uuid.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -25,7 +25,8 @@ class Writer {
  public:
   // `cache` (may be null) is invalidated for every changed task after
   // each commit, before any completion runs.
-  Writer(Db db, TaskCache* cache);
+  // Idempotency records older than `idempotency_ttl_ms` are purged.
+  Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms);
   ~Writer();
   void start();
   // Queues a write and wakes the writer: submit(r) is enqueue(r) + flush().
@@ -43,23 +44,26 @@ class Writer {
   struct Batch;
   void run();
   void commit(std::vector<WriteRequest>& batch);
-  WriteResult apply(WriteRequest& r, std::int64_t now, Batch& batch);
-  WriteResult create(WriteRequest& r, std::int64_t now, Batch& batch);
+  bool apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results);
+  void count_commit(std::size_t size);
+  void invalidate_caches(const std::vector<WriteRequest>& batch,
+                         const std::vector<WriteResult>& results);
+  WriteResult create(CreateTask& c, Batch& batch);
   bool insert_staged(Batch& batch);
-  WriteResult update(WriteRequest& r, std::int64_t now);
-  WriteResult remove(WriteRequest& r);
-  bool load_owned(const WriteRequest& r, WriteResult& res, tasks::Task& t, std::int64_t& seq);
-  WriteResult create_user(WriteRequest& r, std::int64_t now);
+  WriteResult update(const UpdateTask& u);
+  WriteResult remove(const DeleteTask& d);
+  WriteResult why_unchanged(const util::Uuid& id, Owner owner);
+  WriteResult create_user(const CreateUser& c);
   void purge_idempotency(std::int64_t now);
 
   Db db_;
   TaskCache* cache_;
   TaskRows rows_;  // after db_: prepared on it
   Stmt begin_, commit_, rollback_;
-  Stmt select_, update_, delete_;
+  Stmt probe_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;
   Stmt user_insert_;
-  util::Uuid7Generator ids_;
+  std::int64_t idempotency_ttl_ms_;
   std::int64_t last_purge_ms_ = 0;
   // Written by the writer thread only; read by /metrics.
   std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};

@@ -4,7 +4,7 @@
 #pragma once
 #include <sqlite3.h>
 
-namespace brisk::store::sqlite {
+namespace brisk::store {
 
 struct Fts5Tokenizer;  // opaque: one tokenizer instance
 
@@ -31,4 +31,4 @@ inline constexpr int kFts5TokenizeDocument = 0x0004;
 // The FTS5 API of a connection, or null if FTS5 is not available.
 fts5_api* fts5_api_of(sqlite3* db);
 
-}  // namespace brisk::store::sqlite
+}  // namespace brisk::store

@@ -1,4 +1,4 @@
-#include "store/sqlite/tokenizer.hpp"
+#include "store/tokenizer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,8 @@
 #include <vector>
 
 #include "store/search.hpp"
-#include "store/sqlite/db.hpp"
 
-namespace brisk::store::sqlite {
+namespace brisk::store {
 namespace {
 
 std::vector<std::string> tokens(std::string_view text, bool query = false) {
@@ -62,50 +61,16 @@ TEST(Tokenizer, CjkRanges) {
   EXPECT_FALSE(is_cjk(U'、'));
 }
 
-TEST(Tokenizer, RegistersOnAConnection) {
-  Db db;
-  ASSERT_EQ(db.open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
-  ASSERT_TRUE(register_tokenizer(db.get()));
-  EXPECT_EQ(db.exec("CREATE VIRTUAL TABLE f USING fts5(a, tokenize = 'brisk remove_diacritics 2');"
-                    "INSERT INTO f (rowid, a) VALUES (1, 'Le café de Zoë'), (2, '月次報告書'),"
-                    " (3, 'reporting');"),
-            "");
-  auto match = [&](std::string_view q) {
-    std::string expr;
-    EXPECT_EQ(build_search(q, expr), SearchStatus::kOk) << q;
-    Stmt s = db.prepare(
-        "SELECT group_concat(rowid) FROM (SELECT rowid FROM f WHERE f MATCH ?1 "
-        "ORDER BY rowid)");
-    s.bind(1, std::string_view(expr));
-    EXPECT_EQ(s.step(), SQLITE_ROW) << db.error();
-    return std::string(s.text(0));
-  };
-  EXPECT_EQ(match("cafe"), "1");
-  EXPECT_EQ(match("CAFÉ zoe"), "1");
-  EXPECT_EQ(match("rep"), "3");
-  EXPECT_EQ(match("報告"), "2");
-  EXPECT_EQ(match("報"), "2");
-  EXPECT_EQ(match("次報告"), "2");
-  EXPECT_EQ(match("告報"), "") << "CJK characters must be adjacent and in order";
-  EXPECT_EQ(match("cafe nothing"), "") << "every word must match";
-  EXPECT_EQ(match("\"de\" (café)"), "1");
-}
+// ---------------------------------------------------------------- parse_search
 
-TEST(Tokenizer, UnregisteredConnectionCannotUseTheIndex) {
-  Db db;
-  ASSERT_EQ(db.open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
-  EXPECT_NE(db.exec("CREATE VIRTUAL TABLE f USING fts5(a, tokenize = 'brisk');"), "");
-}
-
-// ---------------------------------------------------------------- build_search
-
+// The canonical text (= FTS5 query) of a search.
 std::string search(std::string_view text) {
-  std::string out;
-  EXPECT_EQ(build_search(text, out), SearchStatus::kOk) << text;
-  return out;
+  SearchTerms out;
+  EXPECT_EQ(parse_search(text, out), SearchStatus::kOk) << text;
+  return search_text(out);
 }
 
-TEST(BuildSearch, WordsArePrefixPhrasesJoinedByAnd) {
+TEST(ParseSearch, WordsArePrefixPhrasesJoinedByAnd) {
   EXPECT_EQ(search("report"), R"("report"*)");
   EXPECT_EQ(search("  Weekly   REPORT "), R"("weekly"* AND "report"*)");
   EXPECT_EQ(search("e-mail"), R"("e mail"*)");
@@ -113,13 +78,13 @@ TEST(BuildSearch, WordsArePrefixPhrasesJoinedByAnd) {
   EXPECT_EQ(search("Café"), search("cafe"));
 }
 
-TEST(BuildSearch, SplitsAtUnicodeWhiteSpace) {
+TEST(ParseSearch, SplitsAtUnicodeWhiteSpace) {
   EXPECT_EQ(search("a\u00A0b"), R"("a"* AND "b"*)");
   EXPECT_EQ(search("a\u3000b"), R"("a"* AND "b"*)");
   EXPECT_EQ(search("a\u2003b\tc\nd"), R"("a"* AND "b"* AND "c"* AND "d"*)");
 }
 
-TEST(BuildSearch, SyntaxCharactersAreNeverOperators) {
+TEST(ParseSearch, SyntaxCharactersAreNeverOperators) {
   EXPECT_EQ(search("\"report"), R"("report"*)");
   EXPECT_EQ(search("NEAR(a b)"), R"("near a"* AND "b"*)");
   EXPECT_EQ(search("a OR b NOT c"), R"("a"* AND "or"* AND "b"* AND "not"* AND "c"*)");
@@ -130,22 +95,23 @@ TEST(BuildSearch, SyntaxCharactersAreNeverOperators) {
   EXPECT_EQ(search("!!! report ???"), R"("report"*)");
 }
 
-TEST(BuildSearch, NothingSearchable) {
-  std::string out = "stale";
+TEST(ParseSearch, NothingSearchable) {
+  SearchTerms out{{{"stale"}}};
   for (std::string_view t : {"", " ", "\t\n", "\"", "\"\"", "*", "-", "()", "!?.,;:", "\u3000"}) {
-    EXPECT_EQ(build_search(t, out), SearchStatus::kNoWords) << t;
+    EXPECT_EQ(parse_search(t, out), SearchStatus::kNoWords) << t;
     EXPECT_TRUE(out.empty()) << t;
   }
 }
 
-TEST(BuildSearch, AtMostMaxWords) {
-  std::string text, out;
+TEST(ParseSearch, AtMostMaxWords) {
+  std::string text;
+  SearchTerms out;
   for (int i = 0; i < kMaxSearchWords; ++i) text += "w" + std::to_string(i) + " ";
-  EXPECT_EQ(build_search(text, out), SearchStatus::kOk);
-  EXPECT_EQ(build_search(text + "! ? -", out), SearchStatus::kOk) << "punctuation is no word";
-  EXPECT_EQ(build_search(text + "more", out), SearchStatus::kTooManyWords);
+  EXPECT_EQ(parse_search(text, out), SearchStatus::kOk);
+  EXPECT_EQ(parse_search(text + "! ? -", out), SearchStatus::kOk) << "punctuation is no word";
+  EXPECT_EQ(parse_search(text + "more", out), SearchStatus::kTooManyWords);
   EXPECT_TRUE(out.empty());
 }
 
 }  // namespace
-}  // namespace brisk::store::sqlite
+}  // namespace brisk::store

@@ -1,4 +1,4 @@
-#include "tasks/list_query.hpp"
+#include "tasks/list_params.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -13,6 +13,9 @@ namespace brisk::tasks {
 
 namespace {
 using store::SortKey;
+
+constexpr std::int64_t kMinPriority = 1;
+constexpr std::int64_t kMaxPriority = 5;
 
 // The sortable keys, in SortKey order.
 constexpr std::string_view kSortNames[] = {"created_at", "updated_at", "priority", "due_at",
@@ -161,13 +164,13 @@ bool parse_sort(std::string_view v, SortKey& key, bool& descending, api::Errors&
   return false;
 }
 
-void parse_search(std::string_view v, std::string& out, api::Errors& errs) {
+void parse_search(std::string_view v, store::SearchTerms& out, api::Errors& errs) {
   if (util::utf8_code_points(v) > static_cast<std::size_t>(kMaxSearchLength)) {
     bad(errs, "q", "string_too_long",
         "String should have at most " + std::to_string(kMaxSearchLength) + " characters");
     return;
   }
-  switch (store::build_search(v, out)) {
+  switch (store::parse_search(v, out)) {
     case store::SearchStatus::kOk:
       return;
     case store::SearchStatus::kNoWords:
@@ -191,7 +194,7 @@ void append_counted(std::string& out, std::string_view s) {
 // The canonical form of everything a cursor must fit. For a query with only
 // a status filter in the default order it is the form of the first cursors
 // (v1), which therefore stay valid.
-std::string context_of(const store::ListQuery& q, store::Owner owner) {
+std::string context_of(const store::ListSpec& q, store::Owner owner) {
   std::string c =
       "owner=" + std::to_string(owner) + ";status=" + std::to_string(q.status_mask) + ";sort=";
   if (q.sort == SortKey::kRelevance) {
@@ -201,7 +204,8 @@ std::string context_of(const store::ListQuery& q, store::Owner owner) {
     c += kSortNames[static_cast<int>(q.sort)];
   }
   if (q.priority_filtered()) {
-    c += ";priority=" + std::to_string(q.priority_min) + ".." + std::to_string(q.priority_max);
+    c += ";priority=" + std::to_string(q.priority_min.value_or(kMinPriority)) + ".." +
+         std::to_string(q.priority_max.value_or(kMaxPriority));
   }
   if (q.due_after) c += ";due_after=" + std::to_string(*q.due_after);
   if (q.due_before) c += ";due_before=" + std::to_string(*q.due_before);
@@ -211,13 +215,13 @@ std::string context_of(const store::ListQuery& q, store::Owner owner) {
   }
   if (!q.search.empty()) {
     c += ";q=";
-    append_counted(c, q.search);
+    append_counted(c, store::search_text(q.search));
   }
   return c;
 }
 
 // True when a decoded cursor holds the kind of key `q`'s order uses.
-bool fits(const CursorPosition& p, const store::ListQuery& q) {
+bool fits(const CursorPosition& p, const store::ListSpec& q) {
   using Kind = CursorPosition::Kind;
   switch (q.sort) {
     case SortKey::kTitle:
@@ -245,20 +249,21 @@ bool parse_list_request(std::string_view raw, store::Owner owner, const CursorCo
                         ListRequest& out, api::Errors& errs) {
   std::size_t before = errs.size();
   std::vector<api::QueryParam> params = api::parse_query(raw, kParams, errs);
-  store::ListQuery& q = out.query;
+  store::ListSpec& q = out.query;
   q.owner = owner;
   q.limit = kDefaultLimit;
   const std::string* cursor = nullptr;
   bool sorted = false;
+  std::int64_t min_priority = kMinPriority, max_priority = kMaxPriority;
   for (const api::QueryParam& p : params) {
     const std::string_view name = p.name;
     if (name == "status") {
       parse_status(p.value, q.status_mask, errs);
     } else if (name == "priority" || name == "priority_gte" || name == "priority_lte") {
-      if (auto v = parse_int(name, p.value, store::kMinPriority, store::kMaxPriority, errs)) {
+      if (auto v = parse_int(name, p.value, kMinPriority, kMaxPriority, errs)) {
         // Several bounds narrow each other; an empty range matches nothing.
-        if (name != "priority_lte") q.priority_min = std::max(q.priority_min, *v);
-        if (name != "priority_gte") q.priority_max = std::min(q.priority_max, *v);
+        if (name != "priority_lte") min_priority = std::max(min_priority, *v);
+        if (name != "priority_gte") max_priority = std::min(max_priority, *v);
       }
     } else if (name == "tag") {
       auto n = util::utf8_code_points(p.value);
@@ -283,6 +288,9 @@ bool parse_list_request(std::string_view raw, store::Owner owner, const CursorCo
       cursor = &p.value;
     }
   }
+  // A bound at the model's own limit filters nothing.
+  if (min_priority > kMinPriority) q.priority_min = min_priority;
+  if (max_priority < kMaxPriority) q.priority_max = max_priority;
   // Tags: a set (sorted, so the cursor context does not depend on their order).
   std::sort(q.tags.begin(), q.tags.end());
   q.tags.erase(std::unique(q.tags.begin(), q.tags.end()), q.tags.end());

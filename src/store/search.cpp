@@ -1,13 +1,7 @@
-// build_search() for SQLite FTS5 (store/search.hpp). Each word becomes
-// "tok1 tok2 ..."* : a phrase of its tokens (adjacent, in order) whose last
-// token matches by prefix; the phrases are joined by AND. Tokens come from
-// the same tokenizer as the index, so they hold only letters, digits and
-// private-use characters: no FTS5 syntax can survive into the query, and the
-// quotes are doubled anyway.
-#include <string>
-
+// parse_search() and search_text() (store/search.hpp).
 #include "store/search.hpp"
-#include "store/sqlite/tokenizer.hpp"
+
+#include "store/tokenizer.hpp"
 
 namespace brisk::store {
 
@@ -34,9 +28,8 @@ std::size_t white_space_at(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-SearchStatus build_search(std::string_view text, std::string& out) {
-  out.clear();
-  int words = 0;
+SearchStatus parse_search(std::string_view text, SearchTerms& out) {
+  out.words.clear();
   std::size_t i = 0;
   while (i < text.size()) {
     if (std::size_t w = white_space_at(text, i)) {
@@ -47,29 +40,33 @@ SearchStatus build_search(std::string_view text, std::string& out) {
     while (end < text.size() && white_space_at(text, end) == 0) ++end;
     std::string_view word = text.substr(i, end - i);
     i = end;
-    std::size_t mark = out.size();
-    if (words > 0) out += " AND ";
-    out += '"';
-    bool any = false;
-    bool ok = sqlite::tokenize(word, true, [&](std::string_view tok) {
-      if (any) out += ' ';
-      any = true;
-      for (char c : tok) {
-        if (c == '"') out += '"';
-        out += c;
-      }
-    });
-    if (!ok || !any) {
-      out.resize(mark);  // nothing searchable in this word
-      continue;
-    }
-    out += "\"*";
-    if (++words > kMaxSearchWords) {
-      out.clear();
+    std::vector<std::string> tokens;
+    bool ok = tokenize(word, true, [&](std::string_view tok) { tokens.emplace_back(tok); });
+    if (!ok || tokens.empty()) continue;  // nothing searchable in this word
+    if (static_cast<int>(out.words.size()) == kMaxSearchWords) {
+      out.words.clear();
       return SearchStatus::kTooManyWords;
     }
+    out.words.push_back(std::move(tokens));
   }
-  return words == 0 ? SearchStatus::kNoWords : SearchStatus::kOk;
+  return out.words.empty() ? SearchStatus::kNoWords : SearchStatus::kOk;
+}
+
+std::string search_text(const SearchTerms& terms) {
+  std::string out;
+  for (const std::vector<std::string>& word : terms.words) {
+    if (!out.empty()) out += " AND ";
+    out += '"';
+    for (std::size_t t = 0; t < word.size(); ++t) {
+      if (t) out += ' ';
+      for (char c : word[t]) {
+        if (c == '"') out += '"';  // cannot occur (see SearchTerms); kept safe anyway
+        out += c;
+      }
+    }
+    out += "\"*";
+  }
+  return out;
 }
 
 }  // namespace brisk::store

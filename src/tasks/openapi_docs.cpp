@@ -1,7 +1,7 @@
-#include "tasks/operations.hpp"
+#include "tasks/openapi_docs.hpp"
 
 #include "api/schema.hpp"
-#include "tasks/list_query.hpp"
+#include "tasks/list_params.hpp"
 #include "tasks/task.hpp"
 
 namespace brisk::tasks {

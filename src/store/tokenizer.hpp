@@ -13,7 +13,7 @@
 #include <functional>
 #include <string_view>
 
-namespace brisk::store::sqlite {
+namespace brisk::store {
 
 // The tokenizer arguments tasks_fts is declared with (002_query.sql), used
 // when brisk tokenizes search text itself.
@@ -33,4 +33,4 @@ bool tokenize(std::string_view text, bool query,
 // bopomofo).
 bool is_cjk(char32_t cp);
 
-}  // namespace brisk::store::sqlite
+}  // namespace brisk::store

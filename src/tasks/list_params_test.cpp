@@ -1,4 +1,4 @@
-#include "tasks/list_query.hpp"
+#include "tasks/list_params.hpp"
 
 #include <gtest/gtest.h>
 
@@ -220,7 +220,7 @@ using store::SortKey;
 TEST(ListRequest, DefaultOrderAndFilters) {
   Parsed p = parse("");
   ASSERT_TRUE(p.ok);
-  const store::ListQuery& q = p.req.query;
+  const store::ListSpec& q = p.req.query;
   EXPECT_EQ(q.sort, SortKey::kCreatedAt);
   EXPECT_TRUE(q.descending);
   EXPECT_EQ(p.req.sort_code, 0);
@@ -378,7 +378,7 @@ TEST(ListRequest, SearchTextIsNeverQuerySyntax) {
                              "q=a+OR+b", "q=(x", "q=%7Bx%7D", "q=%5Ex", "q=a+AND"}) {
     Parsed p = parse(q);
     ASSERT_TRUE(p.ok) << q << dump(p.errs);
-    const std::string& e = p.req.query.search;
+    const std::string e = store::search_text(p.req.query.search);
     EXPECT_EQ(e.front(), '"') << e;
     EXPECT_TRUE(e.ends_with("\"*")) << e;
   }
@@ -440,7 +440,7 @@ TEST(ListRequest, CursorsRoundTripForEveryOrder) {
     std::string c = cursor_after(q, last);
     Parsed p = parse(std::string(q) + "&limit=7&cursor=" + c);
     ASSERT_TRUE(p.ok) << dump(p.errs);
-    const store::ListQuery& got = p.req.query;
+    const store::ListSpec& got = p.req.query;
     ASSERT_TRUE(got.has_after);
     EXPECT_EQ(got.after.id, last.id);
     EXPECT_FALSE(got.after.null_key);

@@ -1,5 +1,5 @@
 // GET /tasks query parameters: their declaration and parsing into a
-// store::ListQuery, with every problem reported under loc ["query", name].
+// store::ListSpec, with every problem reported under loc ["query", name].
 #pragma once
 #include <cstdint>
 #include <span>
@@ -20,7 +20,7 @@ inline constexpr int kMaxSearchLength = 500;  // code points of q
 std::span<const api::QueryParamDecl> list_params();
 
 struct ListRequest {
-  store::ListQuery query;
+  store::ListSpec query;
   std::uint8_t sort_code = 0;  // what a cursor records of the order (sort_code())
   std::string context;         // what a cursor must fit (owner, filters, order)
 };

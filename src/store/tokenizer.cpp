@@ -1,12 +1,12 @@
-#include "store/sqlite/tokenizer.hpp"
+#include "store/tokenizer.hpp"
 
 #include <mutex>
 #include <new>
 
-#include "store/sqlite/db.hpp"
-#include "store/sqlite/fts5.hpp"
+#include "store/fts5.hpp"
+#include "store/sqlite_library.hpp"
 
-namespace brisk::store::sqlite {
+namespace brisk::store {
 
 fts5_api* fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
@@ -34,7 +34,7 @@ const Parent& parent() {
   static Parent p;
   static std::once_flag once;
   std::call_once(once, [] {
-    configure_library();
+    configure_sqlite_library();
     sqlite3* host = nullptr;
     if (sqlite3_open_v2(":memory:", &host, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
         SQLITE_OK) {
@@ -156,4 +156,4 @@ bool tokenize(std::string_view text, bool query,
   return rc == SQLITE_OK;
 }
 
-}  // namespace brisk::store::sqlite
+}  // namespace brisk::store

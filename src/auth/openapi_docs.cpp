@@ -1,4 +1,4 @@
-#include "auth/operations.hpp"
+#include "auth/openapi_docs.hpp"
 
 #include "api/schema.hpp"
 #include "auth/user.hpp"

@@ -485,3 +485,14 @@ def test_arguments_are_checked_before_sending():
         c.list_tasks(priority="3")
     with pytest.raises(TypeError):
         c.delete_task("x", if_match=True)
+
+
+def test_async_on_open_may_be_a_coroutine_function():
+    script = Script([stream([sse_bytes(("task.created", 1, TASK))])])
+    opened = []
+
+    async def on_open():
+        await asyncio.sleep(0)
+        opened.append(True)
+    events = take("async", script, 1, on_open=on_open)
+    assert opened == [True] and events[0].id == "1"

@@ -17,8 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "store/migrations.hpp"
+#include "ops/open_store.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/migrations.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "tasks/task.hpp"
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
     err = db.exec(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; BEGIN");
   }
-  if (err.empty()) err = db.exec(store::kMigrations[0].sql);
+  if (err.empty()) err = db.exec(store::sqlite::kMigrations[0].sql);
   if (err.empty()) err = db.exec("PRAGMA user_version = 1");
   if (!err.empty()) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), err.c_str());
@@ -210,7 +211,7 @@ int main(int argc, char** argv) {
   db = {};
   // brisk's own migrations (002 on) index what was loaded, as on any upgrade.
   try {
-    store::open_store({path, 1})->stop();
+    ops::open_store({path, 1})->stop();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cannot migrate %s: %s\n", path.c_str(), e.what());
     return 1;

@@ -7,7 +7,7 @@ pkgs=(
   libboost-dev libsimdjson-dev rapidjson-dev libsqlite3-dev libpq-dev
   libspdlog-dev libcli11-dev libsodium-dev zlib1g-dev libgtest-dev
   python3 python3-pytest python3-httpx python3-jsonschema
-  chromium wrk
+  chromium wrk clang-format clang-tidy
 )
 # Node.js and npm build the docs UI and run the OpenAPI validators and the
 # browser test (packages pinned in package-lock.json, installed by the build

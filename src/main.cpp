@@ -12,6 +12,7 @@
 #include "http/server.hpp"
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
+#include "ops/open_store.hpp"
 #include "store/store.hpp"
 #include "tasks/task_rules.hpp"
 
@@ -31,9 +32,9 @@ int serve(const Config& cfg) {
 
   std::unique_ptr<brisk::store::Store> store;
   try {
-    store = brisk::store::open_store({.target = cfg.db,
-                                      .readers = cfg.threads,
-                                      .idempotency_ttl_ms = brisk::tasks::kIdempotencyTtlMs});
+    store = brisk::ops::open_store({.target = cfg.db,
+                                    .readers = cfg.threads,
+                                    .idempotency_ttl_ms = brisk::tasks::kIdempotencyTtlMs});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -75,9 +76,7 @@ int serve(const Config& cfg) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
   CLI::App app{"brisk: a fast task-management REST API server"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("brisk ") + BRISK_VERSION);
@@ -154,7 +153,7 @@ int main(int argc, char** argv) {
       brisk::store::StoreOptions so;
       so.target = rotate_db;
       so.rotate_token_key = true;
-      brisk::store::open_store(so)->stop();
+      brisk::ops::open_store(so)->stop();
     } catch (const std::exception& e) {
       return fail(e.what());
     }
@@ -176,4 +175,17 @@ int main(int argc, char** argv) {
                 "every task. Use --auth required, or pass --allow-open to accept that");
   }
   return serve(cfg);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Nothing escapes as an abort: a failure is one line and exit code 2.
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  } catch (...) {
+    return fail("unexpected error");
+  }
 }

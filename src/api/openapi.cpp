@@ -415,7 +415,7 @@ class Generator {
 
 std::string write_openapi(const http::Router& router, const DocumentInfo& info) {
   std::string out;
-  out.reserve(64 * 1024);
+  out.reserve(std::size_t{64} * 1024);
   Generator(router, info, out).run();
   return out;
 }

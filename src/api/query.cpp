@@ -15,7 +15,8 @@ std::vector<QueryParam> parse_query(std::string_view query, std::span<const Quer
     if (part.empty()) continue;
     auto eq = part.find('=');
     std::string_view raw_name = part.substr(0, eq);
-    std::string_view raw_value = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+    std::string_view raw_value =
+        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
     QueryParam p;
     if (!util::percent_decode(raw_name, p.name)) {
       errs.push_back({"query", std::string(raw_name), -1, "query_parsing",

@@ -19,7 +19,7 @@ namespace bhttp = boost::beast::http;
 namespace {
 // Large enough for a full header block (16 KiB) plus pipelined requests;
 // the parser needs the whole header contiguous.
-constexpr std::size_t kInBufferSize = 32 * 1024;
+constexpr std::size_t kInBufferSize = std::size_t{32} * 1024;
 // simdjson reads up to this many bytes past the end of its input.
 constexpr std::size_t kJsonPadding = 64;
 

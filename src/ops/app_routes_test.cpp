@@ -49,16 +49,16 @@ TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
   }
   EXPECT_EQ(routed, documented);
   // The routes the contract names are all there (the set is not trivially empty).
-  for (Pair want : std::initializer_list<Pair>{{"GET", "/tasks"},
-                                               {"POST", "/tasks"},
-                                               {"GET", "/tasks/{id}"},
-                                               {"PUT", "/tasks/{id}"},
-                                               {"PATCH", "/tasks/{id}"},
-                                               {"DELETE", "/tasks/{id}"},
-                                               {"GET", "/healthz"},
-                                               {"GET", "/readyz"},
-                                               {"GET", "/openapi.json"},
-                                               {"GET", "/docs"}}) {
+  for (const Pair& want : std::initializer_list<Pair>{{"GET", "/tasks"},
+                                                      {"POST", "/tasks"},
+                                                      {"GET", "/tasks/{id}"},
+                                                      {"PUT", "/tasks/{id}"},
+                                                      {"PATCH", "/tasks/{id}"},
+                                                      {"DELETE", "/tasks/{id}"},
+                                                      {"GET", "/healthz"},
+                                                      {"GET", "/readyz"},
+                                                      {"GET", "/openapi.json"},
+                                                      {"GET", "/docs"}}) {
     EXPECT_TRUE(documented.count(want)) << want.first << " " << want.second;
   }
 }

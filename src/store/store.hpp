@@ -84,8 +84,4 @@ struct StoreOptions {
   std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
 };
 
-// Opens (creating and migrating) the store. Throws std::runtime_error with a
-// clear, client-safe message on failure.
-std::unique_ptr<Store> open_store(const StoreOptions& opts);
-
 }  // namespace brisk::store

@@ -59,7 +59,8 @@ std::string CursorCodec::encode(const CursorPosition& p, std::string_view contex
       std::size_t len = std::min(p.text.size(), kMaxCursorText);
       buf[n++] = static_cast<unsigned char>(len >> 8);
       buf[n++] = static_cast<unsigned char>(len);
-      std::memcpy(buf + n, p.text.data(), len);
+      // Length-prefixed bytes, not a C string: no terminator wanted.
+      std::memcpy(buf + n, p.text.data(), len);  // NOLINT(bugprone-not-null-terminated-result)
       n += len;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <bit>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -208,7 +209,8 @@ TEST(CursorCodecV2, RealKeysAreExact) {
     p.real = v;
     auto back = codec.decode(codec.encode(p, kCtx), kCtx);
     ASSERT_TRUE(back.has_value());
-    EXPECT_EQ(std::memcmp(&back->real, &v, sizeof v), 0) << v;  // bit for bit
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(back->real), std::bit_cast<std::uint64_t>(v))
+        << v;  // bit for bit
   }
 }
 

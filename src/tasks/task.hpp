@@ -32,7 +32,16 @@ extern const api::Model<Task> kTaskModel;
 
 // Field indexes into kTaskModel.fields, for masks.
 enum TaskField : unsigned {
-  kId, kTitle, kDescription, kStatus, kPriority, kDueAt, kTags, kCreatedAt, kUpdatedAt, kVersion
+  kId,
+  kTitle,
+  kDescription,
+  kStatus,
+  kPriority,
+  kDueAt,
+  kTags,
+  kCreatedAt,
+  kUpdatedAt,
+  kVersion
 };
 
 // Serializes a task as served (the bytes stored beside the row and sent as is).

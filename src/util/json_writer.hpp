@@ -23,7 +23,8 @@ class JsonWriter : public rapidjson::Writer<StringSink> {
   }
   bool Key(std::string_view k) { return rapidjson::Writer<StringSink>::Key(k.data(), k.size()); }
   bool String(std::string_view s) {
-    return rapidjson::Writer<StringSink>::String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return rapidjson::Writer<StringSink>::String(s.data(),
+                                                 static_cast<rapidjson::SizeType>(s.size()));
   }
   using rapidjson::Writer<StringSink>::Int64;
   using rapidjson::Writer<StringSink>::Uint64;

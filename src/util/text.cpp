@@ -131,6 +131,8 @@ bool base64url_decode(std::string_view text, std::string& out) {
   std::uint32_t acc = 0;  // pending bits, most significant first
   int bits = 0;
   for (const char c : text) {
+    // -1 marks a character outside the alphabet: the sign is meant.
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse)
     const int v = kBase64UrlValue[static_cast<unsigned char>(c)];
     if (v < 0) return false;
     acc = acc << 6 | static_cast<std::uint32_t>(v);

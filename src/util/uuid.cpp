@@ -48,7 +48,10 @@ bool parse_uuid(std::string_view text, Uuid& out) {
   Uuid id;
   int bad = 0;  // negative once any digit is not hex
   for (std::size_t i = 0; i < 16; ++i) {
+    // The table holds -1 for a non-hex character: the sign is meant.
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse)
     const int hi = kHexValue[static_cast<unsigned char>(text[kDigitPos[i]])];
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse)
     const int lo = kHexValue[static_cast<unsigned char>(text[kDigitPos[i] + 1])];
     bad |= hi | lo;
     id.bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);

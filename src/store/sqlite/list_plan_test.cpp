@@ -12,6 +12,7 @@
 #include "store/search.hpp"
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "store/tokenizer.hpp"
 
@@ -225,7 +226,7 @@ class QueryPlans : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     path_ = ::testing::TempDir() + "/brisk-plan-test-" + std::to_string(::getpid()) + ".db";
-    open_store({path_, 1})->stop();
+    open_sqlite_store({path_, 1})->stop();
   }
   static void TearDownTestSuite() {
     for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());

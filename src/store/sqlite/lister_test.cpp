@@ -16,6 +16,7 @@
 
 #include "store/search.hpp"
 #include "store/sqlite/collation.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/tokenizer.hpp"
@@ -72,7 +73,7 @@ class ListerTest : public ::testing::Test {
     path_ = ::testing::TempDir() + "/brisk-lister-test-" + std::to_string(::getpid()) + ".db";
     std::mt19937_64 rng(7);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    open_store({path_, 1})->stop();
+    open_sqlite_store({path_, 1})->stop();
     {
       // Rows written as the writer writes them, with few distinct keys: ties everywhere.
       Db db;
@@ -84,11 +85,11 @@ class ListerTest : public ::testing::Test {
         TaskRow t;
         for (auto& b : t.id.bytes) b = static_cast<std::uint8_t>(rng());
         t.created_at = 1'700'000'000'000 + pick(60);
-        t.updated_at = t.created_at + pick(3) * 1000;
+        t.updated_at = t.created_at + pick(3) * 1000LL;
         t.version = 1;
         t.status = pick(3);
         t.priority = 1 + pick(5);
-        if (pick(10) < 6) t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000;
+        if (pick(10) < 6) t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000LL;
         t.title = kWords[pick(std::size(kWords))];
         if (pick(2)) t.title += std::string(" ") + kWords[pick(std::size(kWords))];
         for (int w = pick(5); w > 0; --w)
@@ -104,7 +105,7 @@ class ListerTest : public ::testing::Test {
       ASSERT_EQ(db.exec("COMMIT"), "");
     }
     // Then changes through brisk's writer, which keeps the index rows in step.
-    std::unique_ptr<Store> st = open_store({path_, 1});
+    std::unique_ptr<Store> st = open_sqlite_store({path_, 1});
     auto run = [&](Command c) {
       std::promise<WriteResult> p;
       auto f = p.get_future();
@@ -262,8 +263,8 @@ TEST_F(ListerTest, RandomQueriesPageThroughTheReferenceOrder) {
       q.priority_min = 1 + pick(5);
       q.priority_max = 1 + pick(5);
     }
-    if (pick(4) == 0) q.due_after = 1'800'000'000'000 + pick(40) * 3'600'000;
-    if (pick(4) == 0) q.due_before = 1'800'000'000'000 + pick(40) * 3'600'000;
+    if (pick(4) == 0) q.due_after = 1'800'000'000'000 + pick(40) * 3'600'000LL;
+    if (pick(4) == 0) q.due_before = 1'800'000'000'000 + pick(40) * 3'600'000LL;
     for (int k = pick(4) == 0 ? 1 + pick(2) : 0; k > 0; --k) {
       q.tags.push_back(pick(8) == 0 ? "absent" : kTagPool[pick(std::size(kTagPool))]);
     }

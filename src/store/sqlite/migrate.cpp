@@ -1,6 +1,6 @@
 #include "store/sqlite/migrate.hpp"
 
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace brisk::store::sqlite {
 

@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "store/migrations.hpp"
 #include "store/search.hpp"
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/testing.hpp"
@@ -123,7 +124,7 @@ std::vector<std::string> titles(Store& s, ListSpec q) {
 TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
   make_schema_1(30);
   {
-    std::unique_ptr<Store> s = open_store({path_, 1});
+    std::unique_ptr<Store> s = open_sqlite_store({path_, 1});
     ListSpec q;
     q.tags = {"legacy", "t1"};
     EXPECT_EQ(titles(*s, q).size(), 10u);
@@ -148,7 +149,7 @@ TEST_F(QueryIndexes, MigrationBackfillsExistingTasks) {
 }
 
 TEST_F(QueryIndexes, IndexesFollowEveryWrite) {
-  std::unique_ptr<Store> s = open_store({path_, 1});
+  std::unique_ptr<Store> s = open_sqlite_store({path_, 1});
   std::vector<TaskRow> rows;
   for (int i = 0; i < 40; ++i) {
     TaskRow t = new_row("task " + std::to_string(i) + (i % 4 ? " Ærø" : " 東京"));
@@ -194,7 +195,7 @@ TEST_F(QueryIndexes, IndexesFollowEveryWrite) {
 // 16, 2 and 1 rows) interleaved with updates and deletes of older tasks:
 // rows, tags and the full-text index end as if each write ran alone.
 TEST_F(QueryIndexes, OneBatchOfManyWritesIsIndexedLikeSingleWrites) {
-  std::unique_ptr<Store> s = open_store({path_, 1});
+  std::unique_ptr<Store> s = open_sqlite_store({path_, 1});
   auto create = [](int i) {
     TaskRow t = new_row("batch " + std::to_string(i) + (i % 2 ? " Ærø" : " 報告"));
     t.description = i % 3 ? "words " + std::to_string(i) : "";

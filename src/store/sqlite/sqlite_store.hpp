@@ -62,4 +62,10 @@ class SqliteStore final : public Store {
   std::string token_key_;
 };
 
+// Opens (creating and migrating) a SQLite store: a file, or ":memory:".
+// Throws std::runtime_error with a clear, client-safe message on failure.
+inline std::unique_ptr<Store> open_sqlite_store(const StoreOptions& opts) {
+  return std::make_unique<SqliteStore>(opts);
+}
+
 }  // namespace brisk::store::sqlite

@@ -71,6 +71,15 @@ def path_socket(socket_dir):
     s.close()
 
 
+def assert_listening_line_already_written(b):
+    """brisk flushes the listening line before it sends READY=1, so once the
+    datagram is here the line is already in the pipe: a zero-timeout poll
+    (a state, not a race with a deadline) must find it."""
+    readable, _, _ = select.select([b.proc.stdout], [], [], 0)
+    assert readable, "READY=1 arrived before the listening line was written"
+    b.wait_listening()
+
+
 def start_notified(brisk_factory, notify_name: str, **kw):
     return brisk_factory(env=clean_env({"NOTIFY_SOCKET": notify_name}), wait=False, **kw)
 
@@ -81,9 +90,7 @@ def test_ready_after_the_listening_line_then_stopping_on_sigterm(brisk_factory, 
     assert ready is not None, f"no datagram within {START_TIMEOUT}s; stderr:\n{b.stderr_text()}"
     assert ready.fields.get("READY") == "1", ready.text
     assert ready.pid == b.proc.pid, "sent by another process: systemd would ignore it"
-    # brisk flushed the listening line before sending READY=1: it is already
-    # in the pipe, so this read does not wait.
-    b.wait_listening(timeout=0.001)
+    assert_listening_line_already_written(b)
     assert ready.fields.get("STATUS") == f"listening on {b.url}", ready.text
     # READY=1 means ready: requests are served at once.
     assert httpx.get(f"{b.url}/readyz", timeout=5).status_code == 200
@@ -104,7 +111,7 @@ def test_abstract_socket_name(brisk_factory):
         ready = s.receive(START_TIMEOUT)
         assert ready is not None, f"nothing arrived at {s.name}; stderr:\n{b.stderr_text()}"
         assert ready.fields.get("READY") == "1", ready.text
-        b.wait_listening(timeout=0.001)
+        assert_listening_line_already_written(b)
     finally:
         s.close()
 

@@ -2,7 +2,7 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build run test clean format screenshot
+.PHONY: all deps build run test deb install clean format screenshot
 all: build
 
 deps:
@@ -19,6 +19,17 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j2
+
+# The Debian package: $(BUILD)/brisk_<version>_<arch>.deb (stripped binary,
+# brisk.service, /etc/default/brisk) and brisk-dbgsym_<version>_<arch>.ddeb
+# (its debug information). See cmake/packaging.cmake.
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+# Installs the stripped binary, man page and notices under PREFIX (default
+# /usr/local); the systemd files come only with the package.
+install: build
+	cmake --install $(BUILD) --strip $(if $(PREFIX),--prefix $(PREFIX))
 
 # Refreshes docs/swagger-ui.png (the README's picture of /docs) with the
 # browser test, which drives Swagger UI's "Try it out" in chromium.

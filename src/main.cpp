@@ -13,6 +13,7 @@
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
 #include "ops/open_store.hpp"
+#include "ops/sd_notify.hpp"
 #include "store/store.hpp"
 #include "tasks/task_rules.hpp"
 
@@ -23,6 +24,16 @@ using brisk::ops::Config;
 int fail(const std::string& msg) {
   std::fprintf(stderr, "brisk: error: %s\n", msg.c_str());
   return 2;
+}
+
+// Tells systemd (Type=notify) about a state change. Not fatal on failure:
+// under systemd a missing READY=1 fails the start by its own timeout, and
+// outside systemd NOTIFY_SOCKET is unset and this does nothing.
+void tell_systemd(const std::string& state) {
+  std::string error;
+  if (brisk::ops::sd_notify(state, error) == brisk::ops::NotifyResult::kFailed) {
+    spdlog::warn("systemd notification failed: {}", error);
+  }
 }
 
 int serve(const Config& cfg) {
@@ -54,16 +65,22 @@ int serve(const Config& cfg) {
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
   brisk::http::Server server(so, app.router());
-  server.on_drain = [&app] { app.health().set_draining(); };
+  server.on_drain = [&app] {
+    app.health().set_draining();
+    tell_systemd("STOPPING=1\nSTATUS=draining");
+  };
   app.metrics().attach(server);
   try {
     server.listen();
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  std::printf("brisk listening on http://%s:%u\n", server.bound_host().c_str(),
-              server.bound_port());
+  const std::string url =
+      "http://" + server.bound_host() + ":" + std::to_string(server.bound_port());
+  std::printf("brisk listening on %s\n", url.c_str());
   std::fflush(stdout);
+  // After the listening line: whoever waits for either sees the same order.
+  tell_systemd("READY=1\nSTATUS=listening on " + url);
   spdlog::info("serving with {} thread(s), authentication {}, database {}", cfg.threads,
                auth_required ? "required" : "off (single user)", cfg.db);
   // Start-up is done: migrations, statement preparation and compressing the

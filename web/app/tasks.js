@@ -86,6 +86,7 @@ export class TaskList {
     this.el.list.replaceChildren();
     this.el.toast.replaceChildren();
     this.el.live.textContent = "";
+    delete this.el.live.dataset.state;
     this.reset();
   }
 

@@ -65,7 +65,8 @@ export async function startEventsProxy(target) {
     },
   };
   const server = http.createServer((req, res) => {
-    if (req.method === "GET" && req.url.startsWith("/tasks/events")) return proxy.onEvents(req, res);
+    if (req.method === "GET" && req.url.startsWith("/tasks/events"))
+      return proxy.onEvents(req, res);
     const upstream = http.request(
       { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -241,7 +242,9 @@ export async function runTests(tests) {
       console.log(`not ok - ${name}\n  ${lines.join("\n  ")}`);
       console.log(`  brisk's log:\n    ${server.log().trim().split("\n").join("\n    ")}`);
       if (process.env.BRISK_DEBUG_SHOT) {
-        await watched.page.screenshot({ path: `${process.env.BRISK_DEBUG_SHOT}-${name.replace(/\W+/g, "_")}.png` }).catch(() => {});
+        await watched.page
+          .screenshot({ path: `${process.env.BRISK_DEBUG_SHOT}-${name.replace(/\W+/g, "_")}.png` })
+          .catch(() => {});
       }
     } finally {
       await watched.context.close().catch(() => {});

@@ -25,13 +25,19 @@ if (!outDir) {
   console.error("usage: BRISK_BIN=... node web_ui.mjs SCREENSHOT_DIR");
   process.exit(2);
 }
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
 
 // Waits for the list view (the "New task" field) after the page loads.
 async function openList(page, base) {
   await page.goto(`${base}/`);
   await page.getByLabel("New task", { exact: true }).waitFor();
-  await page.locator("#list-message").filter({ hasText: /task|No tasks/ }).waitFor();
+  await page
+    .locator("#list-message")
+    .filter({ hasText: /task|No tasks/ })
+    .waitFor();
 }
 
 function eq(actual, expected, what) {
@@ -54,12 +60,16 @@ async function serverMessage(api, method, path, body, loc) {
 // page.evaluate runs outside the page's CSP, as a browser extension would.
 async function axeCheck(page, where) {
   await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }),
+  );
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (bad.length) {
     fail(
       `axe-core (${where}): ` +
-        bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("; "),
+        bad
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)
+          .join("; "),
     );
   }
   return result.violations.length;
@@ -94,20 +104,36 @@ const tests = [
       // cannot send headers), and only that URL does.
       const events = requests.find((r) => r.url().startsWith(`${base}/tasks/events`));
       if (!events) fail("the page never asked for /tasks/events");
-      eq(new URL(events.url()).searchParams.get("access_token"), token, "access_token on the events URL");
-      const leaked = requests.filter((r) => r.url().includes("access_token") && !r.url().startsWith(`${base}/tasks/events`));
-      if (leaked.length) fail(`the token is in other URLs: ${leaked.map((r) => r.url()).join(", ")}`);
+      eq(
+        new URL(events.url()).searchParams.get("access_token"),
+        token,
+        "access_token on the events URL",
+      );
+      const leaked = requests.filter(
+        (r) => r.url().includes("access_token") && !r.url().startsWith(`${base}/tasks/events`),
+      );
+      if (leaked.length)
+        fail(`the token is in other URLs: ${leaked.map((r) => r.url()).join(", ")}`);
       // The account and task really exist on the server.
-      const tok = await other.call("POST", "/auth/token", { body: { username: "ada.ui", password: "correct horse battery" } });
+      const tok = await other.call("POST", "/auth/token", {
+        body: { username: "ada.ui", password: "correct horse battery" },
+      });
       eq(tok.status, 200, "the account created in the page signs in");
 
       await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await username.waitFor();
-      eq(await page.evaluate(() => sessionStorage.getItem("brisk.access_token")), null, "token after Sign out");
+      eq(
+        await page.evaluate(() => sessionStorage.getItem("brisk.access_token")),
+        null,
+        "token after Sign out",
+      );
       await username.fill("ada.ui");
       await password.fill("wrong password!");
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.locator("#sign-in-message").filter({ hasText: "Wrong username or password" }).waitFor();
+      await page
+        .locator("#sign-in-message")
+        .filter({ hasText: "Wrong username or password" })
+        .waitFor();
       await password.fill("correct horse battery");
       await password.press("Enter");
       await taskItem(page, "First task").waitFor();
@@ -128,7 +154,13 @@ const tests = [
       await username.fill("grace.ui");
       await password.fill("short");
       await page.getByRole("button", { name: "Create account", exact: true }).click();
-      const want = await serverMessage(other, "POST", "/auth/register", { username: "grace.ui", password: "short" }, ["body", "password"]);
+      const want = await serverMessage(
+        other,
+        "POST",
+        "/auth/register",
+        { username: "grace.ui", password: "short" },
+        ["body", "password"],
+      );
       await page.locator("#password-error").filter({ hasText: want }).waitFor();
       eq(await password.getAttribute("aria-invalid"), "true", "Password aria-invalid");
     },
@@ -139,11 +171,17 @@ const tests = [
     async run({ page, base, api }) {
       await openList(page, base);
       // The "New task" field has the focus once the list is shown.
-      await until("focus in New task", () => page.evaluate(() => document.activeElement?.id === "new-title"));
+      await until("focus in New task", () =>
+        page.evaluate(() => document.activeElement?.id === "new-title"),
+      );
       await page.keyboard.type("Buy milk");
       await page.keyboard.press("Enter");
       await taskItem(page, "Buy milk").waitFor();
-      eq(await page.getByLabel("New task", { exact: true }).inputValue(), "", "New task after Enter");
+      eq(
+        await page.getByLabel("New task", { exact: true }).inputValue(),
+        "",
+        "New task after Enter",
+      );
       // Tab to the Add button, then Space.
       await page.keyboard.type("<img src=x onerror=alert(1)> & friends");
       await page.keyboard.press("Tab");
@@ -189,25 +227,50 @@ const tests = [
 
       const saved = (await api.get(task.id)).body;
       eq(
-        [saved.title, saved.description, saved.status, saved.priority, saved.due_at, saved.tags, saved.version],
-        ["Final report", "Two pages,\nwith the figures.", "in_progress", 4, "2026-12-01T11:30:00.000Z", ["work", "urgent"], 2],
+        [
+          saved.title,
+          saved.description,
+          saved.status,
+          saved.priority,
+          saved.due_at,
+          saved.tags,
+          saved.version,
+        ],
+        [
+          "Final report",
+          "Two pages,\nwith the figures.",
+          "in_progress",
+          4,
+          "2026-12-01T11:30:00.000Z",
+          ["work", "urgent"],
+          2,
+        ],
         "the task on the server",
       );
       const patches = requests.filter((r) => r.method() === "PATCH");
       eq(patches.length, 1, "PATCH requests (Escape sends none)");
       eq(await patches[0].headerValue("if-match"), '"1"', "If-Match of the edit");
-      eq(await patches[0].headerValue("content-type"), "application/merge-patch+json", "PATCH content type");
+      eq(
+        await patches[0].headerValue("content-type"),
+        "application/merge-patch+json",
+        "PATCH content type",
+      );
       // Shown back in the browser's time zone.
       const due = edited.locator("time");
       eq(await due.getAttribute("datetime"), "2026-12-01T11:30:00.000Z", "time@datetime");
       const dueText = await due.innerText();
-      if (!dueText.includes("1 Dec 2026") || !dueText.includes("17:00")) fail(`due shown as ${dueText}`);
+      if (!dueText.includes("1 Dec 2026") || !dueText.includes("17:00"))
+        fail(`due shown as ${dueText}`);
       const meta = await edited.locator(".task-meta").innerText();
       for (const want of ["In progress", "Priority 4", "work", "urgent"]) {
         if (!meta.includes(want)) fail(`the row shows ${JSON.stringify(meta)}, without ${want}`);
       }
       // Focus is back on the row's Edit button.
-      eq(await page.evaluate(() => document.activeElement?.textContent), "Edit", "focus after saving");
+      eq(
+        await page.evaluate(() => document.activeElement?.textContent),
+        "Edit",
+        "focus after saving",
+      );
     },
   },
 
@@ -216,15 +279,30 @@ const tests = [
     async run({ page, base, api }) {
       const task = await api.create({ title: "Water the plants" });
       await openList(page, base);
-      const done = taskItem(page, "Water the plants").getByRole("checkbox", { name: "Done", exact: true });
+      const done = taskItem(page, "Water the plants").getByRole("checkbox", {
+        name: "Done",
+        exact: true,
+      });
       await done.focus();
       await page.keyboard.press("Space");
-      await until("status done on the server", async () => (await api.get(task.id)).body.status === "done");
-      await until("the row marked done", () => taskItem(page, "Water the plants").evaluate((li) => li.classList.contains("is-done")));
+      await until(
+        "status done on the server",
+        async () => (await api.get(task.id)).body.status === "done",
+      );
+      await until("the row marked done", () =>
+        taskItem(page, "Water the plants").evaluate((li) => li.classList.contains("is-done")),
+      );
       eq(await done.isChecked(), true, "checkbox after Space");
-      eq(await done.evaluate((el) => el === document.activeElement), true, "focus kept on the checkbox");
+      eq(
+        await done.evaluate((el) => el === document.activeElement),
+        true,
+        "focus kept on the checkbox",
+      );
       await done.click();
-      await until("status pending again", async () => (await api.get(task.id)).body.status === "pending");
+      await until(
+        "status pending again",
+        async () => (await api.get(task.id)).body.status === "pending",
+      );
       eq(await done.isChecked(), false, "checkbox after a second click");
     },
   },
@@ -235,7 +313,9 @@ const tests = [
       const keep = await api.create({ title: "Keep me" });
       const gone = await api.create({ title: "Throw me away" });
       await openList(page, base);
-      await taskItem(page, "Throw me away").getByRole("button", { name: "Delete", exact: true }).click();
+      await taskItem(page, "Throw me away")
+        .getByRole("button", { name: "Delete", exact: true })
+        .click();
       await taskItem(page, "Throw me away").waitFor({ state: "detached" });
       const undo = page.locator("#toast").getByRole("button", { name: "Undo", exact: true });
       eq(await undo.evaluate((el) => el === document.activeElement), true, "focus on Undo");
@@ -245,9 +325,15 @@ const tests = [
       eq(await shownTitles(page), ["Throw me away", "Keep me"], "order after Undo");
       eq(requests.filter((r) => r.method() === "DELETE").length, 0, "DELETE requests after Undo");
 
-      await taskItem(page, "Throw me away").getByRole("button", { name: "Delete", exact: true }).click();
+      await taskItem(page, "Throw me away")
+        .getByRole("button", { name: "Delete", exact: true })
+        .click();
       await taskItem(page, "Throw me away").waitFor({ state: "detached" });
-      await until("the DELETE after the undo window", async () => (await api.get(gone.id)).status === 404, 9000);
+      await until(
+        "the DELETE after the undo window",
+        async () => (await api.get(gone.id)).status === 404,
+        9000,
+      );
       const del = requests.filter((r) => r.method() === "DELETE");
       eq(del.length, 1, "DELETE requests");
       eq(await del[0].headerValue("if-match"), '"1"', "If-Match of the DELETE");
@@ -267,7 +353,11 @@ const tests = [
       const want = await serverMessage(api, "POST", "/tasks", { title: "   " }, ["body", "title"]);
       await page.locator("#new-title-error").filter({ hasText: want }).waitFor();
       eq(await newTask.getAttribute("aria-invalid"), "true", "New task aria-invalid");
-      eq(await newTask.getAttribute("aria-describedby"), "new-title-error", "New task aria-describedby");
+      eq(
+        await newTask.getAttribute("aria-describedby"),
+        "new-title-error",
+        "New task aria-describedby",
+      );
       eq(await api.list(), [], "tasks on the server");
 
       // In the editor: a repeated tag (loc ["body", "tags", 1]) at Tags, an
@@ -280,11 +370,29 @@ const tests = [
       await editor.getByLabel("Tags", { exact: true }).fill("home, home");
       await editor.getByLabel("Title", { exact: true }).fill("");
       await editor.getByRole("button", { name: "Save", exact: true }).click();
-      const tagsMsg = await serverMessage(api, "PATCH", `/tasks/${task.id}`, { title: "", tags: ["home", "home"] }, ["body", "tags", 1]);
-      const titleMsg = await serverMessage(api, "PATCH", `/tasks/${task.id}`, { title: "", tags: ["home", "home"] }, ["body", "title"]);
+      const tagsMsg = await serverMessage(
+        api,
+        "PATCH",
+        `/tasks/${task.id}`,
+        { title: "", tags: ["home", "home"] },
+        ["body", "tags", 1],
+      );
+      const titleMsg = await serverMessage(
+        api,
+        "PATCH",
+        `/tasks/${task.id}`,
+        { title: "", tags: ["home", "home"] },
+        ["body", "title"],
+      );
       await editor.locator(`#task-${task.id}-tags-error`).filter({ hasText: tagsMsg }).waitFor();
       await editor.locator(`#task-${task.id}-title-error`).filter({ hasText: titleMsg }).waitFor();
-      eq(await editor.getByLabel("Title", { exact: true }).evaluate((el) => el === document.activeElement), true, "focus on the first field in error");
+      eq(
+        await editor
+          .getByLabel("Title", { exact: true })
+          .evaluate((el) => el === document.activeElement),
+        true,
+        "focus on the first field in error",
+      );
       eq((await api.get(task.id)).body.version, 1, "the task's version (nothing saved)");
     },
   },
@@ -297,14 +405,17 @@ const tests = [
       const item = itemById(page, task.id);
       await item.getByRole("button", { name: "Edit", exact: true }).click();
       // Another client changes the task while the editor is open.
-      const other = await api.call("PATCH", `/tasks/${task.id}`, { body: { title: "Changed elsewhere", priority: 5 } });
+      const other = await api.call("PATCH", `/tasks/${task.id}`, {
+        body: { title: "Changed elsewhere", priority: 5 },
+      });
       eq(other.status, 200, "the other client's PATCH");
       await item.locator("form").getByLabel("Title", { exact: true }).fill("My version");
       await item.locator("form").getByRole("button", { name: "Save", exact: true }).click();
       const current = taskItem(page, "Changed elsewhere");
       await current.locator(".notice").filter({ hasText: "changed elsewhere" }).waitFor();
       const meta = await current.locator(".task-meta").innerText();
-      if (!meta.includes("Priority 5")) fail(`the row shows ${meta}, not the new version's priority`);
+      if (!meta.includes("Priority 5"))
+        fail(`the row shows ${meta}, not the new version's priority`);
       const patch = requests.find((r) => r.method() === "PATCH");
       eq(await patch.headerValue("if-match"), '"1"', "If-Match of the edit");
       eq((await patch.response()).status(), 412, "the edit's answer");
@@ -322,7 +433,14 @@ const tests = [
   {
     name: "search as you type narrows the list, cancels stale requests, highlights matches",
     async run({ page, base, api, requests }) {
-      for (const title of ["Write the report", "Réponse à Zoë", "Buy milk", "Reply to Ann", "Café order", "Prepare slides"]) {
+      for (const title of [
+        "Write the report",
+        "Réponse à Zoë",
+        "Buy milk",
+        "Reply to Ann",
+        "Café order",
+        "Prepare slides",
+      ]) {
         await api.create({ title });
       }
       await api.create({ title: "Plan", description: "reprint the flyers", tags: ["print"] });
@@ -346,14 +464,25 @@ const tests = [
       await page.keyboard.type("ep", { delay: 40 });
       const want = (await api.list("q=rep")).map((t) => t.title);
       // (Prefix of a word: "Prepare" does not match.)
-      eq([...want].sort(), ["Plan", "Reply to Ann", "Réponse à Zoë", "Write the report"].sort(), "the API's answer to q=rep");
+      eq(
+        [...want].sort(),
+        ["Plan", "Reply to Ann", "Réponse à Zoë", "Write the report"].sort(),
+        "the API's answer to q=rep",
+      );
       want.sort();
-      await until(`the list to show ${want}`, async () => JSON.stringify((await shownTitles(page)).sort()) === JSON.stringify(want));
-      await until("the search for r to be aborted", () => aborted.some(([u, why]) => /q=r(&|$)/.test(u) && /ABORTED/.test(why ?? "")));
+      await until(
+        `the list to show ${want}`,
+        async () => JSON.stringify((await shownTitles(page)).sort()) === JSON.stringify(want),
+      );
+      await until("the search for r to be aborted", () =>
+        aborted.some(([u, why]) => /q=r(&|$)/.test(u) && /ABORTED/.test(why ?? "")),
+      );
       // The list is the answer to "rep", not to the held "r" that came last.
       await page.waitForTimeout(1700);
       eq((await shownTitles(page)).sort(), want, "the list after the held answer's time");
-      const searches = requests.filter((r) => r.url().includes("q=")).map((r) => new URL(r.url()).searchParams.get("q"));
+      const searches = requests
+        .filter((r) => r.url().includes("q="))
+        .map((r) => new URL(r.url()).searchParams.get("q"));
       eq(searches, ["r", "rep"], "searches sent (debounced)");
 
       // Matches are marked: prefix, case- and accent-insensitive.
@@ -363,7 +492,10 @@ const tests = [
       eq(await marks("Reply to Ann"), ["Rep"], "marks in Reply to Ann");
       eq(await marks("Plan"), ["rep"], "marks in Plan (its description)");
       await search.fill("cafe");
-      await until("Café order alone", async () => JSON.stringify(await shownTitles(page)) === '["Café order"]');
+      await until(
+        "Café order alone",
+        async () => JSON.stringify(await shownTitles(page)) === '["Café order"]',
+      );
       eq(await marks("Café order"), ["Café"], "marks in Café order");
       await search.fill("");
       await until("every task again", async () => (await shownTitles(page)).length === 7);
@@ -390,11 +522,18 @@ const tests = [
       await more.click();
       await until("55 tasks after Load more", async () => (await shownTitles(page)).length === 55);
       if (await more.isVisible()) fail("Load more is still shown at the end");
-      eq(await shownTitles(page), (await api.list("limit=1000")).map((t) => t.title), "all tasks in the API's order");
+      eq(
+        await shownTitles(page),
+        (await api.list("limit=1000")).map((t) => t.title),
+        "all tasks in the API's order",
+      );
 
       const check = async (what, query) => {
         const want = (await api.list(`limit=1000&${query}`)).map((t) => t.title).slice(0, 50);
-        await until(`${what}: ${want.length} tasks`, async () => JSON.stringify(await shownTitles(page)) === JSON.stringify(want));
+        await until(
+          `${what}: ${want.length} tasks`,
+          async () => JSON.stringify(await shownTitles(page)) === JSON.stringify(want),
+        );
       };
       await page.getByLabel("Status", { exact: true }).selectOption("done");
       await check("status done", "status=done");
@@ -406,15 +545,37 @@ const tests = [
       await check("tag four", "tag=four");
       await page.getByLabel("Tag", { exact: true }).fill("");
       await check("no filter", "");
-      const sorts = await page.getByLabel("Sort", { exact: true }).locator("option").evaluateAll((os) => os.map((o) => o.value));
-      eq(sorts.filter(Boolean).sort(), ["-created_at", "-due_at", "-priority", "-title", "-updated_at", "created_at", "due_at", "priority", "title", "updated_at"].sort(), "sort options");
+      const sorts = await page
+        .getByLabel("Sort", { exact: true })
+        .locator("option")
+        .evaluateAll((os) => os.map((o) => o.value));
+      eq(
+        sorts.filter(Boolean).sort(),
+        [
+          "-created_at",
+          "-due_at",
+          "-priority",
+          "-title",
+          "-updated_at",
+          "created_at",
+          "due_at",
+          "priority",
+          "title",
+          "updated_at",
+        ].sort(),
+        "sort options",
+      );
       for (const sort of sorts.filter(Boolean)) {
         await page.getByLabel("Sort", { exact: true }).selectOption(sort);
         await check(`sort ${sort}`, `sort=${encodeURIComponent(sort)}`);
       }
       // A tag button filters by its tag.
       await taskList(page).getByRole("button", { name: "four", exact: true }).first().click();
-      eq(await page.getByLabel("Tag", { exact: true }).inputValue(), "four", "Tag after clicking a tag");
+      eq(
+        await page.getByLabel("Tag", { exact: true }).inputValue(),
+        "four",
+        "Tag after clicking a tag",
+      );
       await check("tag four by its button, sorted by -title", "tag=four&sort=-title");
     },
   },
@@ -432,9 +593,16 @@ const tests = [
       // The events stream answers 404 (as on a server without it): the
       // app says so and goes on.
       await page.route(/\/tasks\/events/, (route) =>
-        route.fulfill({ status: 404, contentType: "application/problem+json", body: '{"title":"Not Found","status":404}' }),
+        route.fulfill({
+          status: 404,
+          contentType: "application/problem+json",
+          body: '{"title":"Not Found","status":404}',
+        }),
       );
-      const api = apiClient(base, await apiClient(base).signUp("csp.user", "correct horse battery"));
+      const api = apiClient(
+        base,
+        await apiClient(base).signUp("csp.user", "correct horse battery"),
+      );
       await api.create({ title: "From the API", tags: ["x"], due_at: "2027-03-01T09:00:00Z" });
       await page.goto(`${base}/`);
       await page.getByLabel("Username", { exact: true }).fill("csp.user");
@@ -487,7 +655,11 @@ const tests = [
       steps[0].open(`retry: 50\nid: 1\nevent: task.created\ndata: ${JSON.stringify(created)}\n\n`);
       await taskItem(page, "Sent by the stream").waitFor();
 
-      const updated = (await api.call("PATCH", `/tasks/${created.id}`, { body: { title: "Updated by the stream" } })).body;
+      const updated = (
+        await api.call("PATCH", `/tasks/${created.id}`, {
+          body: { title: "Updated by the stream" },
+        })
+      ).body;
       steps[1].open(`id: 2\nevent: task.updated\ndata: ${JSON.stringify(updated)}\n\n`);
       await taskItem(page, "Updated by the stream").waitFor();
       eq(connections[1].lastEventId, "1", "Last-Event-ID of the first reconnection");
@@ -506,7 +678,11 @@ const tests = [
       await page.getByLabel("New task", { exact: true }).fill("Still works");
       await page.getByLabel("New task", { exact: true }).press("Enter");
       await taskItem(page, "Still works").waitFor();
-      eq(connections.every((c) => c.url === "/tasks/events"), true, "events URL without accounts (no access_token)");
+      eq(
+        connections.every((c) => c.url === "/tasks/events"),
+        true,
+        "events URL without accounts (no access_token)",
+      );
     },
   },
 
@@ -517,7 +693,10 @@ const tests = [
       await page.goto(`${base}/`);
       await page.getByLabel("Username", { exact: true }).waitFor();
       await axeCheck(page, "sign-in form");
-      const api = apiClient(base, await apiClient(base).signUp("axe.user", "correct horse battery"));
+      const api = apiClient(
+        base,
+        await apiClient(base).signUp("axe.user", "correct horse battery"),
+      );
       await seed(api);
       await page.getByLabel("Username", { exact: true }).fill("axe.user");
       await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
@@ -540,7 +719,9 @@ const tests = [
       await page.emulateMedia({ colorScheme: "light" });
       await axeCheck(page, "editor with a 422, light");
       await editor.getByRole("button", { name: "Cancel", exact: true }).click();
-      await taskItem(page, "Write the quarterly report").getByRole("button", { name: "Delete", exact: true }).click();
+      await taskItem(page, "Write the quarterly report")
+        .getByRole("button", { name: "Delete", exact: true })
+        .click();
       await page.locator("#toast button").waitFor();
       await axeCheck(page, "undo toast, light");
     },
@@ -563,14 +744,18 @@ const tests = [
         await openList(page, base);
         await taskItem(page, "Write the quarterly report").waitFor();
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (wide > size.width) fail(`${file}: the page is ${wide}px wide in a ${size.width}px viewport`);
-        backgrounds.add(`${scheme} ${await page.evaluate(() => getComputedStyle(document.body).backgroundColor)}`);
+        if (wide > size.width)
+          fail(`${file}: the page is ${wide}px wide in a ${size.width}px viewport`);
+        backgrounds.add(
+          `${scheme} ${await page.evaluate(() => getComputedStyle(document.body).backgroundColor)}`,
+        );
         await page.evaluate(() => document.activeElement?.blur());
         await page.screenshot({ path: join(outDir, file) });
       }
       const light = [...backgrounds].filter((b) => b.startsWith("light")).map((b) => b.slice(6));
       const dark = [...backgrounds].filter((b) => b.startsWith("dark")).map((b) => b.slice(5));
-      if (light.some((b) => dark.includes(b))) fail(`the same background in light and dark: ${[...backgrounds]}`);
+      if (light.some((b) => dark.includes(b)))
+        fail(`the same background in light and dark: ${[...backgrounds]}`);
       console.log(`  screenshots: ${shots.map(([f]) => join(outDir, f)).join(", ")}`);
     },
   },
@@ -584,8 +769,19 @@ async function seed(api) {
   past.setUTCHours(9, 30, 0, 0);
   const rows = [
     { title: "Renew the passport", priority: 2, status: "done", tags: ["admin"] },
-    { title: "Book the venue for the team offsite", priority: 3, status: "in_progress", tags: ["team"], due_at: soon.toISOString() },
-    { title: "Pay the electricity bill", priority: 4, tags: ["home", "admin"], due_at: past.toISOString() },
+    {
+      title: "Book the venue for the team offsite",
+      priority: 3,
+      status: "in_progress",
+      tags: ["team"],
+      due_at: soon.toISOString(),
+    },
+    {
+      title: "Pay the electricity bill",
+      priority: 4,
+      tags: ["home", "admin"],
+      due_at: past.toISOString(),
+    },
     { title: "Reply to Zoë about the café menu", priority: 1, tags: ["personal"] },
     {
       title: "Write the quarterly report",

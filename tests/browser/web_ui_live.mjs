@@ -22,13 +22,18 @@ async function followsAnotherClient(page, other) {
   const created = await other.create({ title: "Made by another client", tags: ["live"] });
   await taskItem(page, "Made by another client").waitFor({ timeout: WITHIN_MS });
 
-  const changed = await other.call("PATCH", `/tasks/${created.id}`, { body: { title: "Renamed by another client" } });
+  const changed = await other.call("PATCH", `/tasks/${created.id}`, {
+    body: { title: "Renamed by another client" },
+  });
   if (changed.status !== 200) fail(`PATCH answered ${changed.status}`);
   await taskItem(page, "Renamed by another client").waitFor({ timeout: WITHIN_MS });
 
   const deleted = await other.call("DELETE", `/tasks/${created.id}`);
   if (deleted.status !== 204) fail(`DELETE answered ${deleted.status}`);
-  await taskItem(page, "Renamed by another client").waitFor({ state: "detached", timeout: WITHIN_MS });
+  await taskItem(page, "Renamed by another client").waitFor({
+    state: "detached",
+    timeout: WITHIN_MS,
+  });
 
   const after = await page.evaluate(() => performance.getEntriesByType("navigation").length);
   if (after !== before) fail("the page was reloaded");
@@ -44,7 +49,10 @@ const tests = [
       await page.getByLabel("Username", { exact: true }).fill("live.user");
       await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.locator("#live-status").filter({ hasText: /^Live$/ }).waitFor();
+      await page
+        .locator("#live-status")
+        .filter({ hasText: /^Live$/ })
+        .waitFor();
       await followsAnotherClient(page, apiClient(base, token));
     },
   },
@@ -52,7 +60,10 @@ const tests = [
     name: "with --auth off: the same, by events alone (no list refetch)",
     async run({ page, base, api, requests }) {
       await page.goto(`${base}/`);
-      await page.locator("#live-status").filter({ hasText: /^Live$/ }).waitFor();
+      await page
+        .locator("#live-status")
+        .filter({ hasText: /^Live$/ })
+        .waitFor();
       const lists = () => requests.filter((r) => /\/tasks\?/.test(r.url())).length;
       const before = lists();
       await followsAnotherClient(page, api);

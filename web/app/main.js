@@ -53,7 +53,8 @@ async function start() {
     showTasks(me.username);
   } catch (e) {
     // A 401 has already brought the sign-in form back.
-    if (!(e instanceof api.ApiError && e.status === 401)) boot.textContent = `Cannot reach brisk: ${e.message}`;
+    if (!(e instanceof api.ApiError && e.status === 401))
+      boot.textContent = `Cannot reach brisk: ${e.message}`;
   }
 }
 

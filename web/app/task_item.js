@@ -18,10 +18,26 @@ const CHANGED_ELSEWHERE =
 const EDITOR_FIELDS = [
   ["title", "Title", () => h("input", { autocomplete: "off" })],
   ["description", "Description", () => h("textarea", { rows: 3 })],
-  ["status", "Task status", () =>
-    h("select", {}, Object.entries(STATUS_NAMES).map(([v, name]) => h("option", { value: v }, name)))],
-  ["priority", "Task priority", () =>
-    h("select", {}, [1, 2, 3, 4, 5].map((p) => h("option", { value: String(p) }, String(p))))],
+  [
+    "status",
+    "Task status",
+    () =>
+      h(
+        "select",
+        {},
+        Object.entries(STATUS_NAMES).map(([v, name]) => h("option", { value: v }, name)),
+      ),
+  ],
+  [
+    "priority",
+    "Task priority",
+    () =>
+      h(
+        "select",
+        {},
+        [1, 2, 3, 4, 5].map((p) => h("option", { value: String(p) }, String(p))),
+      ),
+  ],
   ["due_at", "Due date", () => h("input", { type: "datetime-local" })],
   ["tags", "Tags", () => h("input", { autocomplete: "off", placeholder: "comma, separated" })],
 ];
@@ -37,7 +53,11 @@ function toControl(field, task) {
 function fromControl(field, value) {
   if (field === "priority") return Number(value);
   if (field === "due_at") return fromLocalInput(value);
-  if (field === "tags") return value.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  if (field === "tags")
+    return value
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "");
   return value;
 }
 
@@ -62,6 +82,7 @@ export class TaskItem {
   // A newer version of the task (or new search words). The open editor is
   // left alone: saving it will meet the new version as a 412.
   update(task) {
+    if (task.version !== this.task.version) this.notice = ""; // it was about the old version
     this.task = task;
     if (!this.editor && this.shown !== this.renderKey()) this.renderRow();
   }
@@ -113,8 +134,12 @@ export class TaskItem {
           t.tags.map((tag) =>
             h(
               "button",
-              { type: "button", class: "tag", title: `Show only tasks tagged ${tag}`,
-                onclick: () => this.list.filterByTag(tag) },
+              {
+                type: "button",
+                class: "tag",
+                title: `Show only tasks tagged ${tag}`,
+                onclick: () => this.list.filterByTag(tag),
+              },
               highlight(tag, words),
             ),
           ),
@@ -124,10 +149,27 @@ export class TaskItem {
       h(
         "div",
         { class: "task-actions" },
-        h("button", { type: "button", "aria-describedby": this.titleId, "data-focus": "edit",
-                      onclick: () => this.openEditor() }, "Edit"),
-        h("button", { type: "button", class: "danger", "aria-describedby": this.titleId,
-                      "data-focus": "delete", onclick: () => this.list.scheduleDelete(this) }, "Delete"),
+        h(
+          "button",
+          {
+            type: "button",
+            "aria-describedby": this.titleId,
+            "data-focus": "edit",
+            onclick: () => this.openEditor(),
+          },
+          "Edit",
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "danger",
+            "aria-describedby": this.titleId,
+            "data-focus": "delete",
+            onclick: () => this.list.scheduleDelete(this),
+          },
+          "Delete",
+        ),
       ),
     );
     if (focused) this.focus(focused);

@@ -370,7 +370,9 @@ export class TaskList {
       this.render(); // the row comes back
       const item = this.items.get(id);
       if (e instanceof api.ApiError && e.status === 412) {
-        await item?.showCurrent("This task was changed elsewhere, so it was not deleted. It now shows the current version.");
+        await item?.showCurrent(
+          "This task was changed elsewhere, so it was not deleted. It now shows the current version.",
+        );
       } else if (item && !(e instanceof api.ApiError && e.status === 401)) {
         item.notice = `Not deleted: ${e.message}`;
         item.renderRow();

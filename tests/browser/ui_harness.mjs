@@ -18,6 +18,13 @@ export function fail(msg) {
   throw new Error(msg);
 }
 
+// Every brisk started here is stopped when node exits, however it exits
+// (a failed test, or a closed stdout ending node mid-run).
+const running = new Set();
+process.on("exit", () => {
+  for (const proc of running) proc.kill("SIGKILL");
+});
+
 // Starts brisk on a free port with its own in-memory database; resolves
 // with {url, stop}.
 export async function startBrisk(auth) {
@@ -28,6 +35,8 @@ export async function startBrisk(auth) {
     ["serve", "--listen", "127.0.0.1:0", "--db", ":memory:", "--auth", auth, "--threads", "1"],
     { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
   );
+  running.add(proc);
+  proc.once("exit", () => running.delete(proc));
   // The server's log, printed only if a test fails.
   let log = "";
   proc.stderr.on("data", (chunk) => (log += chunk));

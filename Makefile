@@ -31,10 +31,12 @@ deb: build
 install: build
 	cmake --install $(BUILD) --strip $(if $(PREFIX),--prefix $(PREFIX))
 
-# Refreshes docs/swagger-ui.png (the README's picture of /docs) with the
-# browser test, which drives Swagger UI's "Try it out" in chromium.
+# Refreshes the README's pictures with the browser tests: docs/swagger-ui.png
+# (Swagger UI's "Try it out" at /docs) and docs/ui-*.png (the web UI at /,
+# light and dark, desktop and phone).
 screenshot: build
 	BRISK_BIN=$(BUILD)/brisk node tests/browser/docs_try_it_out.mjs docs/swagger-ui.png
+	BRISK_BIN=$(BUILD)/brisk node tests/browser/web_ui.mjs docs
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

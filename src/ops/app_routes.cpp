@@ -42,6 +42,7 @@ AppRoutes::AppRoutes(store::Store& s, AppOptions opts)
   health_.register_on(router_);
   metrics_.register_on(router_);
   docs_.register_on(router_);
+  web_ui_.register_on(router_);
 }
 
 void AppRoutes::prepare_document() {
@@ -60,6 +61,7 @@ api::DocumentInfo document_info() {
       {"accounts", "Register, log in (the Authorize button), and who am I."},
       {"operations", "Health, readiness and metrics."},
       {"docs", "This document and the interactive docs."},
+      {"ui", "The web UI: open / in a browser."},
   };
   // Every operation not marked public needs one of these (with --auth off
   // the server ignores credentials).

@@ -13,6 +13,7 @@
 #include "ops/docs.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "ops/web_ui.hpp"
 #include "store/store.hpp"
 #include "tasks/routes.hpp"
 #include "util/work_pool.hpp"
@@ -47,6 +48,7 @@ class AppRoutes {
   HealthRoutes health_;
   MetricsRoutes metrics_;
   DocsRoutes docs_;
+  WebUiRoutes web_ui_;
 };
 
 // Title, version, description, tags and security schemes; no servers.

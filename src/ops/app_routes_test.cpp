@@ -58,7 +58,9 @@ TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
                                                       {"GET", "/healthz"},
                                                       {"GET", "/readyz"},
                                                       {"GET", "/openapi.json"},
-                                                      {"GET", "/docs"}}) {
+                                                      {"GET", "/docs"},
+                                                      {"GET", "/"},
+                                                      {"GET", "/app/{asset}"}}) {
     EXPECT_TRUE(documented.count(want)) << want.first << " " << want.second;
   }
 }

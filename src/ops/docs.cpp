@@ -3,7 +3,6 @@
 #include "api/operation.hpp"
 #include "api/problem.hpp"
 #include "http/exchange.hpp"
-#include "ops/docs_assets.hpp"
 
 namespace brisk::ops {
 
@@ -45,14 +44,6 @@ void write_any_object(util::JsonWriter& w) {
 }
 const api::SchemaDoc kOpenApiSchema{"OpenApiDocument", &write_any_object};
 
-void write_text(util::JsonWriter& w) {
-  w.StartObject();
-  w.Key("type");
-  w.String("string");
-  w.EndObject();
-}
-const api::SchemaDoc kTextSchema{"Text", &write_text};
-
 constexpr api::ResponseDoc kNotModified{.status = 304,
                                         .description = "Not modified: the ETag is current.",
                                         .headers = kNotModifiedHeaders};
@@ -80,7 +71,7 @@ const api::Operation kOpenApiOp{
 constexpr api::ResponseDoc kPageResponses[] = {
     {.status = 200,
      .description = "The Swagger UI page (HTML).",
-     .schema = &kTextSchema,
+     .schema = &kTextFileSchema,
      .media_type = "text/html",
      .headers = kFileHeaders},
     kNotModified,
@@ -111,7 +102,7 @@ constexpr api::ParamDoc kAssetParams[] = {
 constexpr api::ResponseDoc kAssetResponses[] = {
     {.status = 200,
      .description = "The file (JavaScript, CSS, PNG or text).",
-     .schema = &kTextSchema,
+     .schema = &kTextFileSchema,
      .media_type = "*/*",
      .headers = kFileHeaders},
     kNotModified,
@@ -148,37 +139,13 @@ class FileHandler final : public http::Handler {
   std::string_view missing_detail_;
 };
 
-template <class Assets>
-class AssetHandler final : public http::Handler {
- public:
-  explicit AssetHandler(const Assets& a) : assets_(a) {}
-  void handle(http::Exchange& ex) override {
-    for (const auto& a : assets_) {
-      if (a.name == ex.param()) return a.file->serve(ex);
-    }
-    api::reply_problem(ex, 404, "no such file");
-  }
-
- private:
-  const Assets& assets_;
-};
-
-std::unique_ptr<http::PreparedFile> prepare(const EmbeddedAsset& a, http::FileHeaders h) {
-  if (a.gzipped) return std::make_unique<http::PreparedFile>(h, a.data, a.hash);
-  return std::make_unique<http::PreparedFile>(h, std::string(a.data), false);
-}
-
 }  // namespace
 
-DocsRoutes::DocsRoutes() {
-  for (const EmbeddedAsset& a : docs_assets()) {
-    if (a.name == "index.html") {
-      page_ = prepare(a, {a.content_type, kRevalidate, kPageCsp});
-    } else {
-      assets_.push_back({a.name, prepare(a, {a.content_type, kImmutable})});
-    }
-  }
-}
+DocsRoutes::DocsRoutes()
+    : ui_(docs_assets(), {.page_cache_control = kRevalidate,
+                          .page_csp = kPageCsp,
+                          .asset_cache_control = kImmutable,
+                          .missing_page = "this brisk was built without the docs UI"}) {}
 
 DocsRoutes::~DocsRoutes() = default;
 
@@ -191,11 +158,8 @@ void DocsRoutes::register_on(http::Router& r) {
   handlers_.push_back(
       std::make_unique<FileHandler>(document_, 500, "the OpenAPI document was not prepared"));
   r.add({http::Method::kGet, "/openapi.json", handlers_.back().get(), &kOpenApiOp});
-  handlers_.push_back(
-      std::make_unique<FileHandler>(page_, 404, "this brisk was built without the docs UI"));
-  r.add({http::Method::kGet, "/docs", handlers_.back().get(), &kDocsOp});
-  handlers_.push_back(std::make_unique<AssetHandler<std::vector<Asset>>>(assets_));
-  r.add({http::Method::kGet, "/docs/{asset}", handlers_.back().get(), &kAssetOp});
+  r.add({http::Method::kGet, "/docs", ui_.page_handler(), &kDocsOp});
+  r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler(), &kAssetOp});
 }
 
 }  // namespace brisk::ops

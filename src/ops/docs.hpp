@@ -7,6 +7,7 @@
 
 #include "http/prepared_file.hpp"
 #include "http/router.hpp"
+#include "ops/embedded_files.hpp"
 
 namespace brisk::ops {
 
@@ -19,13 +20,8 @@ class DocsRoutes {
   void set_document(std::string json);
 
  private:
-  struct Asset {
-    std::string_view name;
-    std::unique_ptr<http::PreparedFile> file;
-  };
   std::unique_ptr<http::PreparedFile> document_;
-  std::unique_ptr<http::PreparedFile> page_;  // null when the UI is not embedded
-  std::vector<Asset> assets_;
+  EmbeddedFiles ui_;  // Swagger UI
   std::vector<std::unique_ptr<http::Handler>> handlers_;
 };
 

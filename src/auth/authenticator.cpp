@@ -34,6 +34,12 @@ std::string_view bearer_token(std::string_view header, bool& missing) {
   }
   return util::trim(header.substr(7));
 }
+
+void remember(std::string_view token, store::Owner owner, const util::Uuid& id,
+              std::int64_t expires_at) {
+  if (t_cache.size() >= kCacheLimit) t_cache.clear();
+  t_cache.insert_or_assign(std::string(token), CachedToken{owner, id, expires_at});
+}
 }  // namespace
 
 void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing) {
@@ -44,38 +50,63 @@ void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing) 
   http::write_problem(rb, why);
 }
 
-bool Authenticator::resolve(http::Exchange& ex, store::Owner& owner, util::Uuid& id,
-                            std::string_view& why, bool& missing) const {
+// A verified token's user, looked up once per thread and token: the store
+// answers at once, or later, when the request is run again (redispatch)
+// and finds the user in this thread's cache.
+Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& owner,
+                                              util::Uuid& id) const {
+  bool missing = false;
   std::string_view token = bearer_token(ex.request().authorization, missing);
   if (token.empty()) {
-    why = missing ? "authentication required: send Authorization: Bearer <token> (POST /auth/token)"
-                  : "the Authorization header must be 'Bearer <token>'";
-    return false;
+    reply_unauthorized(
+        ex,
+        missing ? "authentication required: send Authorization: Bearer <token> (POST /auth/token)"
+                : "the Authorization header must be 'Bearer <token>'",
+        missing);
+    return Outcome::kTakenCareOf;
   }
   const std::int64_t now = std::time(nullptr);
   if (auto it = t_cache.find(token); it != t_cache.end()) {
     if (now < it->second.expires_at) {
       owner = it->second.owner;
       id = it->second.id;
-      return true;
+      return Outcome::kResolved;
     }
     t_cache.erase(it);
   }
   VerifiedToken v = tokens_.verify(token, now);
   if (v.error != TokenError::kNone) {
-    why = describe(v.error);
-    return false;
+    reply_unauthorized(ex, describe(v.error), false);
+    return Outcome::kTakenCareOf;
   }
+  if (!util::parse_uuid(v.subject, id)) {
+    reply_unauthorized(ex, "the bearer token's user does not exist", false);
+    return Outcome::kTakenCareOf;
+  }
+  store::Reader& reader = store_.reader(ex.worker_index());
   store::UserRow user;
-  if (!util::parse_uuid(v.subject, id) ||
-      store_.reader(ex.worker_index()).user_by_id(id, user) != store::ReadStatus::kOk) {
-    why = "the bearer token's user does not exist";
-    return false;
+  store::ReadStatus st = reader.user_by_id(id, user);
+  if (st == store::ReadStatus::kWouldBlock) {
+    http::Deferred d = ex.defer();
+    reader.user_by_id_async(
+        id, [d, token = std::string(token), expires = v.expires_at](store::UserRead&& u) mutable {
+          d.complete([u = std::move(u), token = std::move(token), expires](http::Exchange& ex2) {
+            if (u.status != store::ReadStatus::kOk) {
+              return reply_unauthorized(ex2, "the bearer token's user does not exist", false);
+            }
+            remember(token, u.user.owner, u.user.id, expires);
+            ex2.redispatch();  // finds the token in this thread's cache now
+          });
+        });
+    return Outcome::kTakenCareOf;
   }
-  if (t_cache.size() >= kCacheLimit) t_cache.clear();
-  t_cache.emplace(std::string(token), CachedToken{user.owner, id, v.expires_at});
+  if (st != store::ReadStatus::kOk) {
+    reply_unauthorized(ex, "the bearer token's user does not exist", false);
+    return Outcome::kTakenCareOf;
+  }
+  remember(token, user.owner, id, v.expires_at);
   owner = user.owner;
-  return true;
+  return Outcome::kResolved;
 }
 
 bool Authenticator::authenticate(http::Exchange& ex, store::Owner& owner) const {
@@ -84,27 +115,12 @@ bool Authenticator::authenticate(http::Exchange& ex, store::Owner& owner) const 
     return true;
   }
   util::Uuid id;
-  std::string_view why;
-  bool missing = false;
-  if (resolve(ex, owner, id, why, missing)) return true;
-  reply_unauthorized(ex, why, missing);
-  return false;
+  return resolve(ex, owner, id) == Outcome::kResolved;
 }
 
-bool Authenticator::authenticate_user(http::Exchange& ex, store::UserRow& user) const {
+bool Authenticator::authenticate_id(http::Exchange& ex, util::Uuid& id) const {
   store::Owner owner;
-  util::Uuid id;
-  std::string_view why;
-  bool missing = false;
-  if (!resolve(ex, owner, id, why, missing)) {
-    reply_unauthorized(ex, why, missing);
-    return false;
-  }
-  if (store_.reader(ex.worker_index()).user_by_id(id, user) != store::ReadStatus::kOk) {
-    reply_unauthorized(ex, "the bearer token's user does not exist", false);
-    return false;
-  }
-  return true;
+  return resolve(ex, owner, id) == Outcome::kResolved;
 }
 
 }  // namespace brisk::auth

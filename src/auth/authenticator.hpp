@@ -17,16 +17,16 @@ class Authenticator {
   Authenticator(bool required, const TokenCodec& tokens, store::Store& store)
       : required_(required), tokens_(tokens), store_(store) {}
   bool required() const { return required_; }
-  // The caller's owner; on failure answers 401 and returns false.
+  // The caller's owner. False when the request is taken care of instead:
+  // answered 401, or deferred while the token's user is looked up (the
+  // handler then runs again, through Exchange::redispatch, and finds it).
   bool authenticate(http::Exchange& ex, store::Owner& owner) const;
-  // The caller's account (auth required only); on failure answers 401.
-  bool authenticate_user(http::Exchange& ex, store::UserRow& user) const;
+  // The caller's user id (auth required only); false as above.
+  bool authenticate_id(http::Exchange& ex, util::Uuid& id) const;
 
  private:
-  // Resolves the bearer token to a user's owner and id; on failure sets
-  // `why` (client-visible) and returns false.
-  bool resolve(http::Exchange& ex, store::Owner& owner, util::Uuid& id, std::string_view& why,
-               bool& missing) const;
+  enum class Outcome { kResolved, kTakenCareOf };
+  Outcome resolve(http::Exchange& ex, store::Owner& owner, util::Uuid& id) const;
   bool required_;
   const TokenCodec& tokens_;
   store::Store& store_;

@@ -8,6 +8,7 @@
 #include "api/problem.hpp"
 #include "auth/openapi_docs.hpp"
 #include "auth/password.hpp"
+#include "auth/store_reads.hpp"
 #include "auth/user.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -105,6 +106,33 @@ std::string form_as_json(std::string_view body) {
   return json;
 }
 
+// Verifies `password` on the hashing pool (Argon2id; an unknown user costs
+// the same work as a wrong password) and answers through `d` with a token
+// or the one 401 both failures share.
+void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow&& user,
+                    std::string&& password, std::string&& user_key, std::string&& addr_key) {
+  c.hashing.post([d, &c, found, user = std::move(user), password = std::move(password),
+                  user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
+    bool ok = found ? verify_password(user.password_hash, password)
+                    : verify_password_for_unknown_user(password);
+    std::string token;
+    if (ok) {
+      char id[36];
+      util::format_uuid(user.id, id);
+      token = c.tokens.issue(std::string_view(id, 36), std::time(nullptr));
+      c.throttle.attempt_succeeded(user_key, addr_key);
+    }
+    d.complete([ok, token = std::move(token)](Exchange& ex2) {
+      // No token was presented, so the challenge carries no error code.
+      if (!ok) return reply_unauthorized(ex2, "invalid username or password", true);
+      if (token.empty()) return api::reply_problem(ex2, 500, "the token could not be issued");
+      http::ResponseBuilder rb = ex2.respond(200);
+      rb.header("Cache-Control", "no-store");
+      rb.body(kJson, serialize(TokenView{token, "bearer", kTokenLifetimeSeconds}));
+    });
+  });
+}
+
 class Token final : public http::Handler {
  public:
   explicit Token(AuthContext& c) : ctx_(c) {}
@@ -144,35 +172,21 @@ class Token final : public http::Handler {
       http::write_problem(rb, "too many failed logins; retry later");
       return;
     }
-    store::UserRow user;
-    store::ReadStatus found =
-        ctx_.store.reader(ex.worker_index()).user_by_name(cred.username, user);
-    if (found == store::ReadStatus::kError)
-      return api::reply_problem(ex, 500, "the account could not be read");
-
-    http::Deferred d = ex.defer();
+    // The user is read first (at once, or deferred on a networked store);
+    // the password is checked on the hashing pool either way.
     AuthContext& c = ctx_;
-    ctx_.hashing.post([d, &c, user = std::move(user), found, password = std::move(cred.password),
-                       user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
-      // An unknown user costs the same Argon2id work as a wrong password.
-      bool ok = found == store::ReadStatus::kOk ? verify_password(user.password_hash, password)
-                                                : verify_password_for_unknown_user(password);
-      std::string token;
-      if (ok) {
-        char id[36];
-        util::format_uuid(user.id, id);
-        token = c.tokens.issue(std::string_view(id, 36), std::time(nullptr));
-        c.throttle.attempt_succeeded(user_key, addr_key);
-      }
-      d.complete([ok, token = std::move(token)](Exchange& ex2) {
-        // No token was presented, so the challenge carries no error code.
-        if (!ok) return reply_unauthorized(ex2, "invalid username or password", true);
-        if (token.empty()) return api::reply_problem(ex2, 500, "the token could not be issued");
-        http::ResponseBuilder rb = ex2.respond(200);
-        rb.header("Cache-Control", "no-store");
-        rb.body(kJson, serialize(TokenView{token, "bearer", kTokenLifetimeSeconds}));
-      });
-    });
+    read_user_by_name(
+        ctx_.store.reader(ex.worker_index()), ex, cred.username,
+        [&c, password = std::move(cred.password), user_key = std::move(user_key),
+         addr_key = std::move(addr_key)](Exchange& ex2, store::ReadStatus found,
+                                         store::UserRow&& user) mutable {
+          if (found == store::ReadStatus::kError) {
+            c.throttle.attempt_succeeded(user_key, addr_key);  // not a guess: refund it
+            return api::reply_problem(ex2, 500, "the account could not be read");
+          }
+          check_password(c, ex2.defer(), found == store::ReadStatus::kOk, std::move(user),
+                         std::move(password), std::move(user_key), std::move(addr_key));
+        });
   }
 
  private:
@@ -184,9 +198,17 @@ class Me final : public http::Handler {
   explicit Me(AuthContext& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
     if (!accounts_enabled(ex, ctx_.auth)) return;
-    store::UserRow user;
-    if (!ctx_.auth.authenticate_user(ex, user)) return;
-    ex.respond(200).body(kJson, serialize(UserView{user.id, user.username, user.created_at}));
+    util::Uuid id;
+    if (!ctx_.auth.authenticate_id(ex, id)) return;
+    read_user_by_id(ctx_.store.reader(ex.worker_index()), ex, id,
+                    [](Exchange& ex2, store::ReadStatus st, const store::UserRow& user) {
+                      if (st != store::ReadStatus::kOk) {
+                        return reply_unauthorized(ex2, "the bearer token's user does not exist",
+                                                  false);
+                      }
+                      ex2.respond(200).body(
+                          kJson, serialize(UserView{user.id, user.username, user.created_at}));
+                    });
   }
 
  private:

@@ -194,6 +194,8 @@ void Connection::reset_request() {
   body_.clear();
   req_ = Request{};
   route_stats_ = nullptr;
+  route_ = nullptr;
+  param_ = {};
   header_error_ = false;
   request_started_ = false;
   host_count_ = 0;
@@ -323,6 +325,7 @@ void Connection::dispatch() {
   request_started_ = false;
   last_activity_ = dispatched_at_ = Clock::now();
   route_stats_ = nullptr;
+  route_ = nullptr;
   if (!req_.keep_alive || worker_.server().draining()) close_after_ = true;
 
   if (req_.version != 10 && req_.version != 11) {
@@ -364,6 +367,8 @@ void Connection::dispatch() {
       return;
     }
   }
+  route_ = m.route;
+  param_ = m.param;
   Exchange ex(*this, req_, m.param);
   try {
     m.route->handler->handle(ex);
@@ -388,7 +393,7 @@ void Connection::finish_deferred(const std::function<void(Exchange&)>& fn) {
   // The completion may answer, or defer again (a write retried after a
   // concurrent change): then the connection stays paused.
   paused_ = false;
-  Exchange ex(*this, req_, {});
+  Exchange ex(*this, req_, param_);
   try {
     fn(ex);
   } catch (const std::exception& e) {
@@ -493,6 +498,10 @@ unsigned Exchange::worker_index() const {
 ResponseBuilder Exchange::respond(int status) {
   responded_ = true;
   return conn_.begin_response(status);
+}
+
+void Exchange::redispatch() {
+  if (conn_.route_) conn_.route_->handler->handle(*this);
 }
 
 Deferred Exchange::defer() {

@@ -18,6 +18,7 @@
 
 #include "http/exchange.hpp"
 #include "http/request.hpp"
+#include "http/router.hpp"
 #include "http/stats.hpp"
 
 namespace brisk::http {
@@ -123,6 +124,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point last_activity_{};
   Clock::time_point dispatched_at_{};
   RouteStats* route_stats_ = nullptr;  // where this request's answer is counted
+  // The route being served and its {param} (a view into head_), so that a
+  // deferred request can run its handler again (Exchange::redispatch).
+  const Route* route_ = nullptr;
+  std::string_view param_;
   // Output.
   std::string out_, wbuf_;
   bool reading_ = false, writing_ = false, paused_ = false;

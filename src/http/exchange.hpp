@@ -38,6 +38,10 @@ class Exchange {
   ResponseBuilder respond(int status);
   // Defers the response; the returned handle must eventually be completed.
   Deferred defer();
+  // Runs the route's handler again for this request, from a deferred
+  // completion: a handler that had to wait for something it caches (a
+  // user looked up for a token) answers as if it had been there at once.
+  void redispatch();
   // Runs `fn` on this thread once the handlers that are ready now have run
   // (the end of this event-loop round), so that work many requests of a
   // round share can be started once. `fn` must not throw.

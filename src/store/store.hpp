@@ -21,23 +21,63 @@
 
 namespace brisk::store {
 
-enum class ReadStatus { kOk, kNotFound, kError };
+enum class ReadStatus {
+  kOk,
+  kNotFound,
+  kError,
+  // The answer needs waiting (a network round trip, or a read too costly
+  // for an event-loop thread): ask again with the *_async method, which
+  // answers later. Never returned by the *_async methods.
+  kWouldBlock,
+};
 
-// One per event-loop thread; not thread-safe.
+// Answers of reads made with the *_async methods: they own their bytes.
+struct TaskRead {
+  ReadStatus status = ReadStatus::kError;
+  std::string json;
+  std::int64_t version = 0;
+};
+struct ListRead {
+  ReadStatus status = ReadStatus::kError;
+  std::string rows;  // the page's tasks as served JSON, joined by commas
+  int count = 0;     // tasks in `rows`
+  ListPage page;
+};
+struct UserRead {
+  ReadStatus status = ReadStatus::kError;
+  UserRow user;
+};
+
+// A read's callback. It runs exactly once, on any thread (the reader's own
+// event loop, a reader pool thread, or inline before the call returns), and
+// must only hand the answer over to where it is used.
+template <class T>
+using ReadDone = std::function<void(T&&)>;
+
+// One per event-loop thread; not thread-safe. Reads come in two forms:
+// the direct one answers at once when it can, and returns kWouldBlock when
+// the answer needs waiting; the *_async one always answers, through its
+// callback. A backend that never waits (SQLite, for cheap reads) answers
+// the async form inline with the direct one (the defaults below).
 class Reader {
  public:
   virtual ~Reader() = default;
   // The task's served JSON and version. Views stay valid until the next call.
   virtual ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                          std::int64_t& version) = 0;
+  virtual void get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> done);
   // Calls `row` with the served JSON of each task of the page, in order (at
   // most q.limit; each view is valid only during the call), then fills `page`.
   virtual ReadStatus list(const ListSpec& q, const std::function<void(std::string_view json)>& row,
                           ListPage& page) = 0;
-  // True when the database answers a trivial query.
+  virtual void list_async(const ListSpec& q, ReadDone<ListRead> done);
+  // True when the database answers (or, for a networked backend, when its
+  // connections are up); never waits.
   virtual bool ping() = 0;
   virtual ReadStatus user_by_name(std::string_view username, UserRow& out) = 0;
+  virtual void user_by_name_async(std::string_view username, ReadDone<UserRead> done);
   virtual ReadStatus user_by_id(const util::Uuid& id, UserRow& out) = 0;
+  virtual void user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done);
 };
 
 // Batch size histogram bounds for brisk_db_commit_batch_size.

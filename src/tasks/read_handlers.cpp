@@ -1,8 +1,10 @@
 #include "tasks/read_handlers.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include "api/problem.hpp"
+#include "auth/store_reads.hpp"
 #include "tasks/etag.hpp"
 #include "tasks/list_cache.hpp"
 #include "tasks/list_params.hpp"
@@ -12,6 +14,28 @@ namespace brisk::tasks {
 namespace {
 using http::Exchange;
 
+// 200 with the task (304 when If-None-Match lists its ETag).
+void reply_task(Exchange& ex, store::ReadStatus st, std::string_view json, std::int64_t version) {
+  switch (st) {
+    case store::ReadStatus::kOk:
+      break;
+    case store::ReadStatus::kNotFound:
+      return reply_not_found(ex, ex.param());
+    default:
+      return api::reply_problem(ex, 500, "the task could not be read");
+  }
+  char buf[24];
+  std::string_view etag = format_etag(version, buf);
+  std::string_view if_none_match = ex.request().if_none_match;
+  if (!if_none_match.empty() && if_none_match_hits(if_none_match, version)) {
+    ex.respond(304).header("ETag", etag).no_body();
+    return;
+  }
+  http::ResponseBuilder rb = ex.respond(200);
+  rb.header("ETag", etag);
+  rb.body(kJson, json);
+}
+
 class GetTask final : public http::Handler {
  public:
   explicit GetTask(Context& c) : ctx_(c) {}
@@ -19,31 +43,26 @@ class GetTask final : public http::Handler {
     store::Owner owner;
     util::Uuid id;
     if (!ctx_.auth.authenticate(ex, owner) || !parse_task_id(ex, id)) return;
-    std::string_view json;
-    std::int64_t version = 0;
-    switch (ctx_.store.reader(ex.worker_index()).get(owner, id, json, version)) {
-      case store::ReadStatus::kNotFound:
-        return reply_not_found(ex, ex.param());
-      case store::ReadStatus::kError:
-        return api::reply_problem(ex, 500, "the task could not be read");
-      case store::ReadStatus::kOk:
-        break;
-    }
-    char buf[24];
-    std::string_view etag = format_etag(version, buf);
-    const http::Request& req = ex.request();
-    if (!req.if_none_match.empty() && if_none_match_hits(req.if_none_match, version)) {
-      ex.respond(304).header("ETag", etag).no_body();
-      return;
-    }
-    http::ResponseBuilder rb = ex.respond(200);
-    rb.header("ETag", etag);
-    rb.body(kJson, json);
+    auth::read_task(ctx_.store.reader(ex.worker_index()), ex, owner, id, &reply_task);
   }
 
  private:
   Context& ctx_;
 };
+
+// The end of a page body after its `count` tasks: count and next_cursor.
+void append_page_end(std::string& out, int count, const store::ListPage& page,
+                     const ListRequest& lr, const CursorCodec& cursors) {
+  char num[16];
+  auto r = std::to_chars(num, num + sizeof num, count);
+  out.append(R"(],"count":)").append(num, r.ptr).append(R"(,"next_cursor":)");
+  if (page.more) {
+    // base64url needs no JSON escaping.
+    out.append("\"").append(next_cursor(lr, page.last, cursors)).append("\"}");
+  } else {
+    out.append("null}");
+  }
+}
 
 class ListTasks final : public http::Handler {
  public:
@@ -53,11 +72,12 @@ class ListTasks final : public http::Handler {
     if (!ctx_.auth.authenticate(ex, owner)) return;
     // A repeated list with no write since is answered from this thread's
     // cache (only valid bodies are cached, so a hit skips validation too).
+    // The generation is read before the store is, so that a write
+    // committed meanwhile leaves the answer uncached.
     std::optional<std::uint64_t> generation = ctx_.store.task_generation();
     std::string_view query = ex.request().query;
-    ListCache& cache = ListCache::for_this_thread();
     if (generation) {
-      if (const std::string* body = cache.find(owner, query, *generation)) {
+      if (const std::string* body = ListCache::for_this_thread().find(owner, query, *generation)) {
         ex.respond(200).body(kJson, *body);
         return;
       }
@@ -67,37 +87,67 @@ class ListTasks final : public http::Handler {
     if (!parse_list_request(query, owner, ctx_.cursors, lr, errs)) {
       return api::reply_invalid(ex, errs);
     }
-    http::ResponseBuilder rb = ex.respond(200);
-    std::string& out = rb.begin_body(kJson);
-    const std::size_t body_start = out.size();
-    out.append(R"({"tasks":[)");
+    // The page is written straight into the response, from the rows'
+    // stored JSON: the response starts with the first row (or the end).
+    std::optional<http::ResponseBuilder> rb;
+    std::string* out = nullptr;
+    std::size_t body_start = 0;
     int n = 0;
-    store::ListPage page;
-    auto append = [&out, &n](std::string_view json) {
-      if (n++ > 0) out.push_back(',');
-      out.append(json);  // the cached serialization: no per-task JSON work
+    auto start = [&] {
+      rb.emplace(ex.respond(200));
+      out = &rb->begin_body(kJson);
+      body_start = out->size();
+      out->append(R"({"tasks":[)");
     };
-    store::ReadStatus st = ctx_.store.reader(ex.worker_index()).list(lr.query, append, page);
+    auto append = [&](std::string_view json) {
+      if (!out) start();
+      if (n++ > 0) out->push_back(',');
+      out->append(json);  // the stored serialization: no per-task JSON work
+    };
+    store::ListPage page;
+    store::Reader& reader = ctx_.store.reader(ex.worker_index());
+    store::ReadStatus st = reader.list(lr.query, append, page);
+    if (st == store::ReadStatus::kWouldBlock)
+      return list_later(ex, reader, std::move(lr), generation);
     if (st != store::ReadStatus::kOk) {
-      rb.abandon();
+      if (rb) rb->abandon();
       return api::reply_problem(ex, 500, "the tasks could not be read");
     }
-    char num[16];
-    auto r = std::to_chars(num, num + sizeof num, n);
-    out.append(R"(],"count":)").append(num, r.ptr).append(R"(,"next_cursor":)");
-    if (page.more) {
-      // base64url needs no JSON escaping.
-      out.append("\"").append(next_cursor(lr, page.last, ctx_.cursors)).append("\"}");
-    } else {
-      out.append("null}");
-    }
+    if (!out) start();
+    append_page_end(*out, n, page, lr, ctx_.cursors);
     if (generation) {
-      cache.put(owner, query, *generation, std::string_view(out).substr(body_start));
+      ListCache::for_this_thread().put(owner, query, *generation,
+                                       std::string_view(*out).substr(body_start));
     }
-    rb.end_body();
+    rb->end_body();
   }
 
  private:
+  // The read would block: the request waits for the store's answer.
+  void list_later(Exchange& ex, store::Reader& reader, ListRequest&& lr,
+                  std::optional<std::uint64_t> generation) {
+    http::Deferred d = ex.defer();
+    const store::ListSpec spec = lr.query;  // a copy: lr moves into the callback
+    Context& ctx = ctx_;
+    reader.list_async(spec, [d, &ctx, lr = std::move(lr), generation](store::ListRead&& r) mutable {
+      d.complete([&ctx, r = std::move(r), lr = std::move(lr), generation](Exchange& ex2) {
+        if (r.status != store::ReadStatus::kOk) {
+          return api::reply_problem(ex2, 500, "the tasks could not be read");
+        }
+        http::ResponseBuilder rb = ex2.respond(200);
+        std::string& out = rb.begin_body(kJson);
+        const std::size_t body_start = out.size();
+        out.append(R"({"tasks":[)").append(r.rows);
+        append_page_end(out, r.count, r.page, lr, ctx.cursors);
+        if (generation) {
+          ListCache::for_this_thread().put(lr.query.owner, ex2.request().query, *generation,
+                                           std::string_view(out).substr(body_start));
+        }
+        rb.end_body();
+      });
+    });
+  }
+
   Context& ctx_;
 };
 }  // namespace

@@ -14,6 +14,7 @@
 #include "api/body.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
+#include "auth/store_reads.hpp"
 #include "tasks/etag.hpp"
 #include "tasks/task_rules.hpp"
 #include "util/time.hpp"
@@ -111,17 +112,18 @@ struct Change {
   int attempts = 0;
 };
 
-// Reads the task, checks If-Match, and submits the change on what it read.
-void attempt(Context& ctx, Exchange& ex, Change&& ch) {
-  std::string_view json;
-  std::int64_t version = 0;
-  switch (ctx.store.reader(ex.worker_index()).get(ch.owner, ch.id, json, version)) {
-    case store::ReadStatus::kNotFound:
-      return reply_not_found(ex, id_text(ch.id));
-    case store::ReadStatus::kError:
-      return api::reply_problem(ex, 500, "the task could not be read");
+void attempt(Context& ctx, Exchange& ex, Change&& ch);
+
+// Checks If-Match against the task read, and submits the change on it.
+void change_read(Context& ctx, Exchange& ex, Change&& ch, store::ReadStatus st,
+                 std::string_view json, std::int64_t version) {
+  switch (st) {
     case store::ReadStatus::kOk:
       break;
+    case store::ReadStatus::kNotFound:
+      return reply_not_found(ex, id_text(ch.id));
+    default:
+      return api::reply_problem(ex, 500, "the task could not be read");
   }
   if (ch.if_match.present && !ch.if_match.matches(version)) {
     return api::reply_problem(ex, 412,
@@ -155,6 +157,18 @@ void attempt(Context& ctx, Exchange& ex, Change&& ch) {
                return reply_storage_failure(ex2);
            }
          });
+}
+
+// Reads the task (at once, or deferred until the store answers), then
+// change_read() goes on with what was read.
+void attempt(Context& ctx, Exchange& ex, Change&& ch) {
+  const store::Owner owner = ch.owner;
+  const util::Uuid id = ch.id;
+  auth::read_task(ctx.store.reader(ex.worker_index()), ex, owner, id,
+                  [&ctx, ch = std::move(ch)](Exchange& ex2, store::ReadStatus st,
+                                             std::string_view json, std::int64_t version) mutable {
+                    change_read(ctx, ex2, std::move(ch), st, json, version);
+                  });
 }
 
 class UpdateTask final : public http::Handler {

@@ -1,0 +1,38 @@
+// The default *_async reads (store.hpp): the direct read, answered inline.
+#include "store/store.hpp"
+
+namespace brisk::store {
+
+void Reader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> done) {
+  TaskRead r;
+  std::string_view json;
+  r.status = get(owner, id, json, r.version);
+  r.json.assign(json);
+  done(std::move(r));
+}
+
+void Reader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
+  ListRead r;
+  r.status = list(
+      q,
+      [&r](std::string_view json) {
+        if (r.count++ > 0) r.rows.push_back(',');
+        r.rows.append(json);
+      },
+      r.page);
+  done(std::move(r));
+}
+
+void Reader::user_by_name_async(std::string_view username, ReadDone<UserRead> done) {
+  UserRead r;
+  r.status = user_by_name(username, r.user);
+  done(std::move(r));
+}
+
+void Reader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
+  UserRead r;
+  r.status = user_by_id(id, r.user);
+  done(std::move(r));
+}
+
+}  // namespace brisk::store

@@ -45,6 +45,7 @@ int serve(const Config& cfg) {
   try {
     store = brisk::ops::open_store({.target = cfg.db,
                                     .readers = cfg.threads,
+                                    .pool = cfg.db_pool,
                                     .idempotency_ttl_ms = brisk::tasks::kIdempotencyTtlMs});
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -65,6 +66,8 @@ int serve(const Config& cfg) {
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
   brisk::http::Server server(so, app.router());
+  // Each event loop drives its own reader (PostgreSQL waits on its sockets there).
+  for (unsigned i = 0; i < server.worker_count(); ++i) store->attach(i, server.worker_io(i));
   server.on_drain = [&app] {
     app.health().set_draining();
     tell_systemd("STOPPING=1\nSTATUS=draining");
@@ -108,9 +111,16 @@ int run_cli(int argc, char** argv) {
                    "Address to serve on, HOST:PORT or [V6]:PORT; port 0 picks one")
       ->envname("BRISK_LISTEN")
       ->capture_default_str();
-  serve_cmd->add_option("--db", cfg.db, "SQLite file path or :memory:")
+  serve_cmd
+      ->add_option("--db", cfg.db,
+                   "SQLite file path, :memory:, or a postgres:// (postgresql://) URL")
       ->envname("BRISK_DB")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--db-pool", cfg.db_pool,
+                   "PostgreSQL: read connections per instance (default: 2 x threads)")
+      ->envname("BRISK_DB_POOL")
+      ->check(CLI::Range(1u, 1000u));
   serve_cmd->add_option("--auth", auth, "required or off (off: single user, no accounts)")
       ->envname("BRISK_AUTH")
       ->capture_default_str()
@@ -139,7 +149,7 @@ int run_cli(int argc, char** argv) {
   CLI::App* rotate_cmd = app.add_subcommand("rotate-key",
                                             "Replace the token signing key (every issued token "
                                             "stops working); run it while brisk is stopped");
-  rotate_cmd->add_option("--db", rotate_db, "SQLite file path")
+  rotate_cmd->add_option("--db", rotate_db, "SQLite file path or postgres:// URL")
       ->envname("BRISK_DB")
       ->capture_default_str();
 

@@ -109,6 +109,10 @@ class Server {
     for (const auto& w : workers_) f(const_cast<Worker&>(*w).stats());
   }
   const Limits& limits() const { return opts_.limits; }
+  // The event loops, for components that wait on their own sockets from
+  // them (a database client); use only before run() or on that loop.
+  unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
+  boost::asio::io_context& worker_io(unsigned i) { return workers_.at(i)->io(); }
   RateLimiter* rate_limiter() { return limiter_.get(); }
   // Called once at the start of draining (readiness, event streams, ...).
   std::function<void()> on_drain;

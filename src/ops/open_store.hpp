@@ -1,5 +1,5 @@
-// Picks the store backend for a --db target and opens it: a SQLite file
-// path or ":memory:" (PostgreSQL URLs are refused until that backend lands).
+// Picks the store backend for a --db target and opens it: a postgres:// or
+// postgresql:// URL (PostgreSQL), otherwise a SQLite file path or ":memory:".
 #pragma once
 #include <memory>
 

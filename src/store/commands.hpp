@@ -63,6 +63,7 @@ struct WriteResult {
     kIdempotencyMismatch,  // same key, another request body
     kConflict,             // a unique value is taken (username)
     kError,                // storage failed; nothing of the batch was kept
+    kUnavailable,          // the database cannot be reached; nothing was acknowledged
   };
   Status status = Status::kError;
   util::Uuid id;

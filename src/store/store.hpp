@@ -19,6 +19,10 @@
 #include "store/user_row.hpp"
 #include "util/uuid.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace brisk::store {
 
 enum class ReadStatus {
@@ -29,6 +33,9 @@ enum class ReadStatus {
   // for an event-loop thread): ask again with the *_async method, which
   // answers later. Never returned by the *_async methods.
   kWouldBlock,
+  // The database cannot be reached (a networked backend while its server
+  // is down or restarting): the request may be retried later (503).
+  kUnavailable,
 };
 
 // Answers of reads made with the *_async methods: they own their bytes.
@@ -95,6 +102,10 @@ class Store {
   virtual ~Store() = default;
   // A reader for event-loop thread `index`; created before the threads run.
   virtual Reader& reader(unsigned index) = 0;
+  // Binds reader `index` to the event loop of thread `index`, before the
+  // loops run, for a backend whose reads wait on sockets (PostgreSQL drives
+  // them from that loop). Others ignore it.
+  virtual void attach(unsigned /*index*/, boost::asio::io_context& /*io*/) {}
   // Hands a write to the writer at once.
   virtual void submit(WriteRequest req) = 0;
   // Queues a write that the writer takes at the next flush() (from any
@@ -112,13 +123,18 @@ class Store {
   // the commit's completions run; nullopt when other processes may write
   // (then nothing derived from reads may be cached).
   virtual std::optional<std::uint64_t> task_generation() const { return std::nullopt; }
-  // Stops the writer after it has committed everything submitted.
+  // Stops the writer after it has committed everything submitted. Once the
+  // event loops have stopped, also lets go of them (attached readers answer
+  // kUnavailable afterwards).
   virtual void stop() = 0;
 };
 
 struct StoreOptions {
-  std::string target = "brisk.db";  // file path or ":memory:"
+  std::string target = "brisk.db";  // file path, ":memory:" or a postgres:// URL
   unsigned readers = 1;
+  // PostgreSQL: read connections in all (0: two per reader), spread over
+  // the readers; the writer and the health check have one each besides.
+  unsigned pool = 0;
   bool rotate_token_key = false;  // replace the token key (invalidates every token)
   // Idempotency records are kept this long (then purged by the writer).
   std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;

@@ -1,0 +1,165 @@
+#include "store/postgres/list_sql.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "store/postgres/text_index.hpp"
+
+namespace brisk::store::postgres {
+
+namespace {
+
+// Relevance, lower is better (as ListPosition::rank is): minus ts_rank with
+// weights {D, C, B, A} = {-, description, tags, title} in the ratio 1:2:4
+// of SQLite's bm25 weights. float4 widened to float8 exactly, so a cursor's
+// rank compares equal to the row's.
+constexpr const char* kRank = "(-ts_rank('{0.1,0.25,0.5,1.0}', search, $%s::tsquery))::float8";
+
+const char* key_column(SortKey k) {
+  switch (k) {
+    case SortKey::kCreatedAt:
+      return "created_at";
+    case SortKey::kUpdatedAt:
+      return "updated_at";
+    case SortKey::kPriority:
+      return "priority";
+    case SortKey::kDueAt:
+      return "due_at";
+    case SortKey::kTitle:
+      return "title_key";
+    case SortKey::kRelevance:
+      break;
+  }
+  return "created_at";
+}
+
+class Builder {
+ public:
+  explicit Builder(ListQuery& out) : out_(out) {}
+  // Appends a parameter and returns its placeholder number as text.
+  std::string param(std::string v) {
+    out_.params.text(std::move(v));
+    return std::to_string(out_.params.size());
+  }
+  std::string param(std::int64_t v) {
+    out_.params.integer(v);
+    return std::to_string(out_.params.size());
+  }
+  std::string param(const util::Uuid& id) {
+    out_.params.uuid(id);
+    return std::to_string(out_.params.size());
+  }
+
+ private:
+  ListQuery& out_;
+};
+
+std::string format_double(double d) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  return buf;
+}
+
+}  // namespace
+
+ListQuery list_query(const ListSpec& q) {
+  ListQuery out;
+  Builder b(out);
+  const std::string owner = b.param(q.owner);
+  std::string where = " WHERE owner = $" + owner;
+  if (q.status_mask != 0 && q.status_mask != 0b111) {
+    std::string arr = "{";
+    for (int st = 0; st < 3; ++st) {
+      if (!(q.status_mask & (1u << st))) continue;
+      if (arr.size() > 1) arr += ',';
+      arr += std::to_string(st);
+    }
+    arr += '}';
+    where += " AND status = ANY($" + b.param(arr) + "::bigint[])";
+  }
+  if (q.priority_min) where += " AND priority >= $" + b.param(*q.priority_min) + "::bigint";
+  if (q.priority_max) where += " AND priority <= $" + b.param(*q.priority_max) + "::bigint";
+  if (q.due_after) where += " AND due_at > $" + b.param(*q.due_after) + "::bigint";
+  if (q.due_before) where += " AND due_at < $" + b.param(*q.due_before) + "::bigint";
+  if (!q.tags.empty()) where += " AND tags @> $" + b.param(text_array(q.tags)) + "::text[]";
+  std::string search;
+  if (!q.search.empty()) {
+    search = b.param(search_query(q.search));
+    where += " AND search @@ $" + search + "::tsquery";
+  }
+  const std::string limit = b.param(static_cast<std::int64_t>(q.limit) + 1);
+  const char* dir = q.descending ? " DESC" : "";
+  const char* cmp = q.descending ? " < " : " > ";
+  std::string& sql = out.sql;
+
+  if (q.sort == SortKey::kRelevance) {
+    char rank[160];
+    std::snprintf(rank, sizeof rank, kRank, search.c_str());
+    sql = "SELECT body, id, k FROM (SELECT body, id, ";
+    sql += rank;
+    sql += " AS k FROM tasks" + where + ") AS r";
+    if (q.has_after) {
+      const std::string k = b.param(format_double(q.after.rank));
+      const std::string id = b.param(q.after.id);
+      sql += " WHERE k > $" + k + "::float8 OR (k = $" + k + "::float8 AND id < $" + id +
+             "::uuid)";
+    }
+    sql += " ORDER BY k, id DESC LIMIT $" + limit;
+  } else if (q.sort == SortKey::kDueAt) {
+    // Tasks with due_at in order, then those without, by id; a position in
+    // the second group skips the first.
+    std::string after_id;
+    if (q.has_after) after_id = b.param(q.after.id);
+    std::string nulls = "(SELECT body, id, NULL::bigint AS k, 1 AS g FROM tasks" + where +
+                        " AND due_at IS NULL";
+    if (q.has_after && q.after.null_key) nulls += " AND id" + std::string(cmp) + "$" + after_id + "::uuid";
+    nulls += std::string(" ORDER BY id") + dir + " LIMIT $" + limit + ")";
+    if (q.has_after && q.after.null_key) {
+      sql = "SELECT body, id, k FROM " + nulls + " AS u";
+    } else {
+      std::string dated = "(SELECT body, id, due_at AS k, 0 AS g FROM tasks" + where +
+                          " AND due_at IS NOT NULL";
+      if (q.has_after) {
+        dated += " AND (due_at, id)" + std::string(cmp) + "($" + b.param(q.after.num) +
+                 "::bigint, $" + after_id + "::uuid)";
+      }
+      dated += std::string(" ORDER BY due_at") + dir + ", id" + dir + " LIMIT $" + limit + ")";
+      sql = "SELECT body, id, k FROM (" + dated + " UNION ALL " + nulls + ") AS u ORDER BY g, k" +
+            dir + ", id" + dir + " LIMIT $" + limit;
+    }
+  } else {
+    const char* key = key_column(q.sort);
+    sql = std::string("SELECT body, id, ") + key + " FROM tasks" + where;
+    if (q.has_after) {
+      std::string k = q.sort == SortKey::kTitle
+                          ? "$" + b.param(q.after.text) + "::text COLLATE \"C\""
+                          : "$" + b.param(q.after.num) + "::bigint";
+      const std::string id = b.param(q.after.id);
+      sql += std::string(" AND (") + key + ", id)" + cmp + "(" + k + ", $" + id + "::uuid)";
+    }
+    sql += std::string(" ORDER BY ") + key + dir + ", id" + dir + " LIMIT $" + limit;
+  }
+  return out;
+}
+
+void position_of(const PGresult* r, int row, SortKey sort, ListPosition& out) {
+  out = ListPosition{};
+  uuid_of(r, row, 1, out.id);
+  if (PQgetisnull(r, row, 2)) {
+    out.null_key = true;  // a due_at sort's task without due_at
+    return;
+  }
+  switch (sort) {
+    case SortKey::kTitle:
+      out.text.assign(text_of(r, row, 2));
+      break;
+    case SortKey::kRelevance:
+      out.rank = std::strtod(PQgetvalue(r, row, 2), nullptr);
+      break;
+    default:
+      out.num = int64_of(r, row, 2);
+      break;
+  }
+}
+
+}  // namespace brisk::store::postgres

@@ -1,0 +1,63 @@
+// The PostgreSQL store: several brisk instances share one database. Per
+// instance: a reader per event-loop thread with its own connections
+// (--db-pool in all), one writer connection that group-commits, and a
+// health check that keeps `up` current and replaces lost read connections.
+// The schema is migrated on open under an advisory lock; the signing keys
+// live in the database, so every instance signs and checks with the same.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/migrate.hpp"
+#include "store/postgres/reader.hpp"
+#include "store/postgres/writer.hpp"
+#include "store/store.hpp"
+
+namespace brisk::store::postgres {
+
+class PgStore final : public Store {
+ public:
+  // Throws std::runtime_error with a clear, one-line message (no password).
+  explicit PgStore(const StoreOptions& opts);
+  ~PgStore() override;
+  Reader& reader(unsigned index) override { return *readers_.at(index); }
+  void attach(unsigned index, boost::asio::io_context& io) override {
+    readers_.at(index)->attach(io);
+  }
+  void submit(WriteRequest req) override { writer_->submit(std::move(req)); }
+  void enqueue(WriteRequest req) override { writer_->enqueue(std::move(req)); }
+  void flush() override { writer_->flush(); }
+  std::string cursor_key() override { return keys_.cursor_key; }
+  std::string token_key() override { return keys_.token_key; }
+  CommitStats commit_stats() const override { return writer_->stats(); }
+  void stop() override;
+
+ private:
+  void check_health();
+
+  std::string url_;
+  std::atomic<bool> up_{true};
+  Keys keys_;
+  std::unique_ptr<Writer> writer_;
+  std::vector<std::unique_ptr<PgReader>> readers_;
+  // The health check's thread and connection.
+  Conn health_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread health_thread_;
+};
+
+// True for the targets this backend opens: postgres:// and postgresql://.
+bool is_postgres_url(std::string_view target);
+
+inline std::unique_ptr<Store> open_pg_store(const StoreOptions& opts) {
+  return std::make_unique<PgStore>(opts);
+}
+
+}  // namespace brisk::store::postgres

@@ -1,0 +1,375 @@
+#include "store/postgres/reader.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "store/postgres/list_sql.hpp"
+#include "util/handoff.hpp"
+
+namespace brisk::store::postgres {
+
+namespace asio = boost::asio;
+
+namespace {
+
+bool ok(const Result& r) {
+  if (!r) return false;
+  ExecStatusType st = PQresultStatus(r.get());
+  return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+// Non-blocking and in pipeline mode: how every read connection runs.
+bool make_pipelined(PGconn* c) {
+  return PQsetnonblocking(c, 1) == 0 && PQenterPipelineMode(c) == 1;
+}
+
+constexpr const char* kGetSql = "SELECT owner, version, body FROM tasks WHERE id = $1::uuid";
+#define BRISK_USER_COLUMNS "SELECT owner, id, username, password_hash, created_at FROM users "
+constexpr const char* kUserByNameSql = BRISK_USER_COLUMNS "WHERE username = $1::text";
+constexpr const char* kUserByIdSql = BRISK_USER_COLUMNS "WHERE id = $1::uuid";
+#undef BRISK_USER_COLUMNS
+
+UserRead user_of(const PGresult* r, ReadStatus st) {
+  UserRead u;
+  u.status = st;
+  if (st != ReadStatus::kOk) return u;
+  if (PQntuples(r) == 0) {
+    u.status = ReadStatus::kNotFound;
+    return u;
+  }
+  u.user.owner = int64_of(r, 0, 0);
+  uuid_of(r, 0, 1, u.user.id);
+  u.user.username.assign(text_of(r, 0, 2));
+  u.user.password_hash.assign(text_of(r, 0, 3));
+  u.user.created_at = int64_of(r, 0, 4);
+  return u;
+}
+
+}  // namespace
+
+PgReader::PgReader(std::vector<Conn> conns, const std::atomic<bool>& up) : up_(up) {
+  for (Conn& c : conns) {
+    auto l = std::make_unique<Link>();
+    l->index = links_.size();
+    if (make_pipelined(c.get())) {
+      l->conn = std::move(c);
+      live_.fetch_add(1);
+    } else {
+      lost_.fetch_add(1);
+    }
+    links_.push_back(std::move(l));
+  }
+}
+
+PgReader::~PgReader() {
+  if (own_io_) {
+    own_io_->stop();
+    if (own_thread_.joinable()) own_thread_.join();
+  }
+  for (auto& l : links_) {
+    if (l->sd) l->sd->release();  // libpq closes the socket
+    l->sd.reset();
+  }
+}
+
+void PgReader::attach(asio::io_context& io) {
+  io_ = &io;
+}
+
+void PgReader::detach() {
+  if (!io_ || own_io_) return;
+  for (auto& l : links_) {
+    if (l->sd) l->sd->release();
+    l->sd.reset();
+    l->conn.reset();
+  }
+  detached_ = true;
+}
+
+void PgReader::run(std::function<void()> f) {
+  std::call_once(own_once_, [this] {
+    if (io_) return;
+    // Never attached (tests, tools): a loop thread of its own.
+    own_io_ = std::make_unique<asio::io_context>(1);
+    io_ = own_io_.get();
+    own_thread_ = std::thread([io = own_io_.get()] {
+      auto guard = asio::make_work_guard(*io);
+      io->run();
+    });
+  });
+  if (io_->get_executor().running_in_this_thread()) {
+    f();
+  } else {
+    asio::post(*io_, std::move(f));
+  }
+}
+
+bool PgReader::ping() {
+  return up_.load(std::memory_order_acquire) && live_.load(std::memory_order_acquire) > 0;
+}
+
+PgReader::Link* PgReader::pick() {
+  Link* best = nullptr;
+  for (auto& l : links_) {
+    if (l->conn && (!best || l->expect.size() < best->expect.size())) best = l.get();
+  }
+  return best;
+}
+
+const std::string& PgReader::statement_name(const std::string& sql) {
+  auto it = names_.find(sql);
+  if (it == names_.end()) it = names_.emplace(sql, "r" + std::to_string(names_.size())).first;
+  return it->second;
+}
+
+asio::posix::stream_descriptor& PgReader::descriptor(Link& l) {
+  if (!l.sd) l.sd.emplace(*io_, PQsocket(l.conn.get()));
+  return *l.sd;
+}
+
+void PgReader::send(Link& l, const std::string& name, const std::string& sql, Params& p,
+                    Handler h) {
+  PGconn* c = l.conn.get();
+  if (!l.prepared.contains(name)) {
+    if (PQsendPrepare(c, name.c_str(), sql.c_str(), 0, nullptr) != 1) {
+      fail(l, message(c));
+      return h(nullptr, ReadStatus::kUnavailable);
+    }
+    l.prepared.insert(name);
+    l.expect.push_back({false, name, {}, {}});
+  }
+  if (PQsendQueryPrepared(c, name.c_str(), p.size(), p.values(), p.lengths(), nullptr, 0) != 1) {
+    fail(l, message(c));
+    return h(nullptr, ReadStatus::kUnavailable);
+  }
+  l.expect.push_back({false, {}, std::move(h), {}});
+  l.unsynced = true;
+  if (!sync_posted_) {
+    // After the handlers that are ready in this round: their reads share
+    // the Sync and the write.
+    sync_posted_ = true;
+    asio::post(*io_, [this] { sync_all(); });
+  }
+}
+
+void PgReader::sync_all() {
+  sync_posted_ = false;
+  for (auto& lp : links_) {
+    Link& l = *lp;
+    if (!l.conn || !l.unsynced) continue;
+    l.unsynced = false;
+    if (PQpipelineSync(l.conn.get()) != 1) {
+      fail(l, message(l.conn.get()));
+      continue;
+    }
+    l.expect.push_back({true, {}, {}, {}});
+    flush(l);
+    if (l.conn) wait_readable(l);
+  }
+}
+
+void PgReader::flush(Link& l) {
+  const int f = PQflush(l.conn.get());
+  if (f < 0) return fail(l, message(l.conn.get()));
+  if (f == 0 || l.writing) return;
+  l.writing = true;
+  descriptor(l).async_wait(asio::posix::stream_descriptor::wait_write,
+                           [this, i = l.index, g = l.generation](const boost::system::error_code& ec) {
+                             Link& w = *links_[i];
+                             if (ec || w.generation != g || !w.conn) return;
+                             w.writing = false;
+                             flush(w);
+                           });
+}
+
+void PgReader::wait_readable(Link& l) {
+  if (l.reading || l.expect.empty()) return;
+  l.reading = true;
+  descriptor(l).async_wait(
+      asio::posix::stream_descriptor::wait_read,
+      [this, i = l.index, g = l.generation](const boost::system::error_code& ec) {
+        if (ec) return;
+        on_readable(i, g);
+      });
+}
+
+void PgReader::on_readable(std::size_t index, std::uint64_t generation) {
+  Link& l = *links_[index];
+  if (l.generation != generation || !l.conn) return;
+  l.reading = false;
+  if (PQconsumeInput(l.conn.get()) != 1) return fail(l, message(l.conn.get()));
+  process(l);
+  if (l.conn) wait_readable(l);
+}
+
+void PgReader::process(Link& l) {
+  // The answers of one read() go to their threads with one wake-up each.
+  util::HandoffBatch handoff;
+  while (l.conn && !l.expect.empty() && !PQisBusy(l.conn.get())) {
+    PGresult* r = PQgetResult(l.conn.get());
+    Expect& e = l.expect.front();
+    if (e.sync) {
+      if (!r) break;  // not expected: wait for more input
+      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) l.expect.pop_front();
+      PQclear(r);
+      continue;
+    }
+    if (r) {
+      if (!e.first) {
+        e.first.reset(r);
+      } else {
+        PQclear(r);
+      }
+      continue;
+    }
+    // The end of one statement's results.
+    Expect done = std::move(e);
+    l.expect.pop_front();
+    const bool good = ok(done.first);
+    if (!done.prepare.empty()) {
+      if (!good) {
+        spdlog::error("PostgreSQL: cannot prepare a read: {}", message(done.first.get()));
+        l.prepared.erase(done.prepare);
+      }
+      continue;
+    }
+    if (!good && done.first) {
+      ExecStatusType st = PQresultStatus(done.first.get());
+      if (st != PGRES_PIPELINE_ABORTED) {
+        spdlog::error("PostgreSQL: read failed: {}", message(done.first.get()));
+      }
+    }
+    if (done.handler) done.handler(done.first.get(), good ? ReadStatus::kOk : ReadStatus::kError);
+  }
+}
+
+void PgReader::fail(Link& l, const std::string& why) {
+  spdlog::warn("PostgreSQL: a read connection was lost: {}", why);
+  if (l.sd) {
+    boost::system::error_code ec;
+    l.sd->cancel(ec);
+    l.sd->release();
+    l.sd.reset();
+  }
+  std::deque<Expect> expect = std::move(l.expect);
+  l.expect.clear();
+  l.conn.reset();
+  l.prepared.clear();
+  l.reading = l.writing = l.unsynced = false;
+  ++l.generation;
+  live_.fetch_sub(1, std::memory_order_acq_rel);
+  lost_.fetch_add(1, std::memory_order_acq_rel);
+  util::HandoffBatch handoff;
+  for (Expect& e : expect) {
+    if (e.handler) e.handler(nullptr, ReadStatus::kUnavailable);
+  }
+}
+
+void PgReader::adopt(Conn c) {
+  if (!make_pipelined(c.get())) return;
+  PGconn* raw = c.release();
+  adopting_.fetch_add(1, std::memory_order_acq_rel);
+  run([this, raw] { install(raw); });
+}
+
+void PgReader::install(PGconn* c) {
+  Conn conn(c);
+  adopting_.fetch_sub(1, std::memory_order_acq_rel);
+  if (detached_) return;
+  for (auto& l : links_) {
+    if (l->conn) continue;
+    l->conn = std::move(conn);
+    ++l->generation;
+    live_.fetch_add(1, std::memory_order_acq_rel);
+    lost_.fetch_sub(1, std::memory_order_acq_rel);
+    spdlog::info("PostgreSQL: a read connection was reopened");
+    return;
+  }
+}
+
+void PgReader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> done) {
+  run([this, owner, id, done = std::move(done)]() mutable {
+    Link* l = detached_ ? nullptr : pick();
+    if (!l) return done(TaskRead{ReadStatus::kUnavailable, {}, 0});
+    Params p;
+    p.uuid(id);
+    static const std::string sql = kGetSql;
+    send(*l, "get", sql, p, [owner, done = std::move(done)](const PGresult* r, ReadStatus st) {
+      TaskRead t;
+      t.status = st;
+      if (st == ReadStatus::kOk) {
+        // Another owner's task is reported exactly like a missing one.
+        if (PQntuples(r) == 0 || int64_of(r, 0, 0) != owner) {
+          t.status = ReadStatus::kNotFound;
+        } else {
+          t.version = int64_of(r, 0, 1);
+          t.json.assign(text_of(r, 0, 2));
+        }
+      }
+      done(std::move(t));
+    });
+  });
+}
+
+void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
+  run([this, q, done = std::move(done)]() mutable {
+    Link* l = detached_ ? nullptr : pick();
+    ListRead out;
+    if (!l) {
+      out.status = ReadStatus::kUnavailable;
+      return done(std::move(out));
+    }
+    if (q.limit < 1) {
+      out.status = ReadStatus::kOk;
+      return done(std::move(out));
+    }
+    ListQuery lq = list_query(q);
+    const std::string& name = statement_name(lq.sql);
+    send(*l, name, lq.sql, lq.params,
+         [limit = q.limit, sort = q.sort, done = std::move(done)](const PGresult* r,
+                                                                  ReadStatus st) {
+           ListRead out;
+           out.status = st;
+           if (st == ReadStatus::kOk) {
+             const int n = PQntuples(r);
+             for (int i = 0; i < n && i < limit; ++i) {
+               if (i) out.rows.push_back(',');
+               out.rows.append(text_of(r, i, 0));
+             }
+             out.count = std::min(n, limit);
+             if (n > limit) {
+               out.page.more = true;
+               position_of(r, limit - 1, sort, out.page.last);
+             }
+           }
+           done(std::move(out));
+         });
+  });
+}
+
+void PgReader::user_by_name_async(std::string_view username, ReadDone<UserRead> done) {
+  run([this, name = std::string(username), done = std::move(done)]() mutable {
+    Link* l = detached_ ? nullptr : pick();
+    if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
+    Params p;
+    p.text(name);
+    static const std::string sql = kUserByNameSql;
+    send(*l, "user_by_name", sql, p,
+         [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
+  });
+}
+
+void PgReader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
+  run([this, id, done = std::move(done)]() mutable {
+    Link* l = detached_ ? nullptr : pick();
+    if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
+    Params p;
+    p.uuid(id);
+    static const std::string sql = kUserByIdSql;
+    send(*l, "user_by_id", sql, p,
+         [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
+  });
+}
+
+}  // namespace brisk::store::postgres

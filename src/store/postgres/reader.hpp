@@ -1,0 +1,125 @@
+// Reads for one event-loop thread, on its own PostgreSQL connections in
+// libpq's non-blocking pipeline mode, driven by that thread's io_context:
+// a read sends one prepared statement and returns; the loop goes on serving
+// other requests; the answer arrives as the socket turns readable, and the
+// callback hands it over. No thread ever blocks on the network.
+//
+// Every read of an event-loop round rides one pipeline: statements are sent
+// as they come, and a single Sync (and flush) is posted to the end of the
+// round, so N reads of a round cost one write() and usually one read().
+// Statements between two Syncs share an implicit read-only transaction,
+// each with its own snapshot (READ COMMITTED): a read sent after another
+// instance's COMMIT was acknowledged sees it.
+//
+// Direct reads always answer kWouldBlock (nothing is cached: another
+// instance may have written); the *_async forms do the work.
+//
+// Invariant: everything but lost(), adopt() and ping() runs on the loop
+// thread (run() posts there); links_ and their queues are that thread's.
+#pragma once
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "store/postgres/pg.hpp"
+#include "store/store.hpp"
+
+namespace brisk::store::postgres {
+
+class PgReader final : public Reader {
+ public:
+  // `conns`: open connections (blocking mode, as connect() returns them);
+  // `up`: the store's health flag.
+  PgReader(std::vector<Conn> conns, const std::atomic<bool>& up);
+  ~PgReader() override;
+
+  // Binds the reader to an event loop (before any read). Without one, the
+  // reader starts a loop thread of its own at its first read.
+  void attach(boost::asio::io_context& io);
+  // Connections lost and not yet replaced nor being handed over (any thread).
+  unsigned wanted() const {
+    const unsigned lost = lost_.load(std::memory_order_acquire);
+    const unsigned coming = adopting_.load(std::memory_order_acquire);
+    return lost > coming ? lost - coming : 0;
+  }
+  // Hands over a new connection in place of a lost one (any thread).
+  void adopt(Conn c);
+  // Leaves an attached event loop that no longer runs (the server has
+  // stopped): its descriptors are released while the loop still exists.
+  // Later reads answer kUnavailable. A reader on its own loop is unchanged.
+  void detach();
+
+  ReadStatus get(Owner, const util::Uuid&, std::string_view&, std::int64_t&) override {
+    return ReadStatus::kWouldBlock;
+  }
+  void get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> done) override;
+  ReadStatus list(const ListSpec&, const std::function<void(std::string_view)>&,
+                  ListPage&) override {
+    return ReadStatus::kWouldBlock;
+  }
+  void list_async(const ListSpec& q, ReadDone<ListRead> done) override;
+  bool ping() override;
+  ReadStatus user_by_name(std::string_view, UserRow&) override { return ReadStatus::kWouldBlock; }
+  void user_by_name_async(std::string_view username, ReadDone<UserRead> done) override;
+  ReadStatus user_by_id(const util::Uuid&, UserRow&) override { return ReadStatus::kWouldBlock; }
+  void user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) override;
+
+ private:
+  // Gets a statement's first result (null when the connection was lost),
+  // and the status: kOk, kError (the statement failed) or kUnavailable.
+  using Handler = std::function<void(const PGresult*, ReadStatus)>;
+  struct Expect {
+    bool sync = false;    // the answer to a Sync, else a statement's results
+    std::string prepare;  // a Prepare of this statement name
+    Handler handler;
+    Result first;
+  };
+  struct Link {
+    std::size_t index = 0;
+    Conn conn;
+    std::optional<boost::asio::posix::stream_descriptor> sd;
+    std::deque<Expect> expect;
+    std::set<std::string> prepared;
+    bool reading = false, writing = false, unsynced = false;
+    std::uint64_t generation = 0;
+  };
+
+  void run(std::function<void()> f);
+  Link* pick();
+  void send(Link& l, const std::string& name, const std::string& sql, Params& p, Handler h);
+  void sync_all();
+  void flush(Link& l);
+  void wait_readable(Link& l);
+  void on_readable(std::size_t index, std::uint64_t generation);
+  void fail(Link& l, const std::string& why);
+  void install(PGconn* c);
+  void process(Link& l);
+  boost::asio::posix::stream_descriptor& descriptor(Link& l);
+  const std::string& statement_name(const std::string& sql);
+
+  const std::atomic<bool>& up_;
+  boost::asio::io_context* io_ = nullptr;
+  std::unique_ptr<boost::asio::io_context> own_io_;  // when never attached
+  std::thread own_thread_;
+  std::once_flag own_once_;
+  bool detached_ = false;
+  std::vector<std::unique_ptr<Link>> links_;
+  std::unordered_map<std::string, std::string> names_;  // SQL -> statement name
+  bool sync_posted_ = false;
+  std::atomic<unsigned> lost_{0};
+  std::atomic<unsigned> live_{0};  // links with a connection
+  std::atomic<unsigned> adopting_{0};  // adopt()ed, not yet installed
+};
+
+}  // namespace brisk::store::postgres

@@ -6,6 +6,9 @@ pkgs=(
   g++ cmake ninja-build make pkg-config
   libboost-dev libsimdjson-dev rapidjson-dev libsqlite3-dev libpq-dev
   libspdlog-dev libcli11-dev libsodium-dev zlib1g-dev libgtest-dev
+  # The PostgreSQL backend's tests start their own cluster (initdb, pg_ctl,
+  # psql); the scale-out test puts nginx in front of three instances.
+  postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-httpx python3-jsonschema
   chromium wrk clang-format clang-tidy
   # `make deb` (CPack: dpkg-shlibdeps, file, objcopy) and its test (the unit

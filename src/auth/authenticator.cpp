@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "auth/store_reads.hpp"
 #include "http/problem.hpp"
 #include "util/text.hpp"
 
@@ -91,6 +92,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     reader.user_by_id_async(
         id, [d, token = std::string(token), expires = v.expires_at](store::UserRead&& u) mutable {
           d.complete([u = std::move(u), token = std::move(token), expires](http::Exchange& ex2) {
+            if (u.status == store::ReadStatus::kUnavailable) return reply_unavailable(ex2);
             if (u.status != store::ReadStatus::kOk) {
               return reply_unauthorized(ex2, "the bearer token's user does not exist", false);
             }

@@ -61,6 +61,7 @@ class Register final : public http::Handler {
               if (r.status == WriteResult::Status::kConflict) {
                 return api::reply_problem(ex2, 409, "username '" + view.username + "' is taken");
               }
+              if (r.status == WriteResult::Status::kUnavailable) return reply_unavailable(ex2);
               if (r.status != WriteResult::Status::kOk) {
                 return api::reply_problem(ex2, 500, "the account could not be stored");
               }
@@ -180,6 +181,10 @@ class Token final : public http::Handler {
         [&c, password = std::move(cred.password), user_key = std::move(user_key),
          addr_key = std::move(addr_key)](Exchange& ex2, store::ReadStatus found,
                                          store::UserRow&& user) mutable {
+          if (found == store::ReadStatus::kUnavailable) {
+            c.throttle.attempt_succeeded(user_key, addr_key);  // not a guess: refund it
+            return reply_unavailable(ex2);
+          }
           if (found == store::ReadStatus::kError) {
             c.throttle.attempt_succeeded(user_key, addr_key);  // not a guess: refund it
             return api::reply_problem(ex2, 500, "the account could not be read");
@@ -202,6 +207,7 @@ class Me final : public http::Handler {
     if (!ctx_.auth.authenticate_id(ex, id)) return;
     read_user_by_id(ctx_.store.reader(ex.worker_index()), ex, id,
                     [](Exchange& ex2, store::ReadStatus st, const store::UserRow& user) {
+                      if (st == store::ReadStatus::kUnavailable) return reply_unavailable(ex2);
                       if (st != store::ReadStatus::kOk) {
                         return reply_unauthorized(ex2, "the bearer token's user does not exist",
                                                   false);

@@ -12,9 +12,18 @@
 #include <utility>
 
 #include "http/exchange.hpp"
+#include "http/problem.hpp"
 #include "store/store.hpp"
 
 namespace brisk::auth {
+
+// 503 with Retry-After: the database cannot be reached for now (a store
+// answered kUnavailable); the request may be sent again.
+inline void reply_unavailable(http::Exchange& ex) {
+  http::ResponseBuilder rb = ex.respond(503);
+  rb.header("Retry-After", std::int64_t{1});
+  http::write_problem(rb, "the database is unavailable; retry shortly");
+}
 
 // reply(Exchange&, store::ReadStatus, std::string_view json, std::int64_t version)
 template <class Reply>

@@ -105,4 +105,27 @@ inline std::future<WriteResult> enqueue(Store& s, Command cmd) {
   return f;
 }
 
+// Reads through the *_async form, which every backend answers (SQLite
+// inline, PostgreSQL from the reader's loop), and waits for the answer.
+inline TaskRead read_task(Reader& r, Owner owner, const util::Uuid& id) {
+  std::promise<TaskRead> p;
+  auto f = p.get_future();
+  r.get_async(owner, id, [&p](TaskRead&& t) { p.set_value(std::move(t)); });
+  return f.get();
+}
+
+inline ListRead read_list(Reader& r, const ListSpec& q) {
+  std::promise<ListRead> p;
+  auto f = p.get_future();
+  r.list_async(q, [&p](ListRead&& l) { p.set_value(std::move(l)); });
+  return f.get();
+}
+
+inline UserRead read_user(Reader& r, std::string_view username) {
+  std::promise<UserRead> p;
+  auto f = p.get_future();
+  r.user_by_name_async(username, [&p](UserRead&& u) { p.set_value(std::move(u)); });
+  return f.get();
+}
+
 }  // namespace brisk::store::testing

@@ -21,6 +21,8 @@ void reply_task(Exchange& ex, store::ReadStatus st, std::string_view json, std::
       break;
     case store::ReadStatus::kNotFound:
       return reply_not_found(ex, ex.param());
+    case store::ReadStatus::kUnavailable:
+      return auth::reply_unavailable(ex);
     default:
       return api::reply_problem(ex, 500, "the task could not be read");
   }
@@ -111,6 +113,7 @@ class ListTasks final : public http::Handler {
       return list_later(ex, reader, std::move(lr), generation);
     if (st != store::ReadStatus::kOk) {
       if (rb) rb->abandon();
+      if (st == store::ReadStatus::kUnavailable) return auth::reply_unavailable(ex);
       return api::reply_problem(ex, 500, "the tasks could not be read");
     }
     if (!out) start();
@@ -131,6 +134,7 @@ class ListTasks final : public http::Handler {
     Context& ctx = ctx_;
     reader.list_async(spec, [d, &ctx, lr = std::move(lr), generation](store::ListRead&& r) mutable {
       d.complete([&ctx, r = std::move(r), lr = std::move(lr), generation](Exchange& ex2) {
+        if (r.status == store::ReadStatus::kUnavailable) return auth::reply_unavailable(ex2);
         if (r.status != store::ReadStatus::kOk) {
           return api::reply_problem(ex2, 500, "the tasks could not be read");
         }

@@ -44,7 +44,8 @@ bool valid_idempotency_key(std::string_view k) {
   return true;
 }
 
-void reply_storage_failure(Exchange& ex) {
+void reply_storage_failure(Exchange& ex, const WriteResult& r) {
+  if (r.status == WriteResult::Status::kUnavailable) return auth::reply_unavailable(ex);
   api::reply_problem(ex, 500, "the change could not be stored; nothing was written");
 }
 
@@ -92,7 +93,7 @@ class CreateTask final : public http::Handler {
               ex2, {{"header", "idempotency-key", -1, "idempotency_key_reused",
                      "This Idempotency-Key was used with a different request body"}});
         default:
-          return reply_storage_failure(ex2);
+          return reply_storage_failure(ex2, r);
       }
     });
   }
@@ -122,6 +123,8 @@ void change_read(Context& ctx, Exchange& ex, Change&& ch, store::ReadStatus st,
       break;
     case store::ReadStatus::kNotFound:
       return reply_not_found(ex, id_text(ch.id));
+    case store::ReadStatus::kUnavailable:
+      return auth::reply_unavailable(ex);
     default:
       return api::reply_problem(ex, 500, "the task could not be read");
   }
@@ -154,7 +157,7 @@ void change_read(Context& ctx, Exchange& ex, Change&& ch, store::ReadStatus st,
                return api::reply_problem(ex2, 503,
                                          "the task is being changed by others continuously; retry");
              default:
-               return reply_storage_failure(ex2);
+               return reply_storage_failure(ex2, r);
            }
          });
 }

@@ -81,7 +81,7 @@ ListQuery list_query(const ListSpec& q) {
   if (q.priority_max) where += " AND priority <= $" + b.param(*q.priority_max) + "::bigint";
   if (q.due_after) where += " AND due_at > $" + b.param(*q.due_after) + "::bigint";
   if (q.due_before) where += " AND due_at < $" + b.param(*q.due_before) + "::bigint";
-  if (!q.tags.empty()) where += " AND tags @> $" + b.param(text_array(q.tags)) + "::text[]";
+  if (!q.tags.empty()) where += " AND tags @> $" + b.param(bytea_array(q.tags)) + "::bytea[]";
   std::string search;
   if (!q.search.empty()) {
     search = b.param(search_query(q.search));
@@ -131,9 +131,13 @@ ListQuery list_query(const ListSpec& q) {
     const char* key = key_column(q.sort);
     sql = std::string("SELECT body, id, ") + key + " FROM tasks" + where;
     if (q.has_after) {
-      std::string k = q.sort == SortKey::kTitle
-                          ? "$" + b.param(q.after.text) + "::text COLLATE \"C\""
-                          : "$" + b.param(q.after.num) + "::bigint";
+      std::string k;
+      if (q.sort == SortKey::kTitle) {
+        out.params.bytea(q.after.text);
+        k = "$" + std::to_string(out.params.size()) + "::bytea";
+      } else {
+        k = "$" + b.param(q.after.num) + "::bigint";
+      }
       const std::string id = b.param(q.after.id);
       sql += std::string(" AND (") + key + ", id)" + cmp + "(" + k + ", $" + id + "::uuid)";
     }
@@ -151,7 +155,7 @@ void position_of(const PGresult* r, int row, SortKey sort, ListPosition& out) {
   }
   switch (sort) {
     case SortKey::kTitle:
-      out.text.assign(text_of(r, row, 2));
+      out.text = bytea_of(text_of(r, row, 2));
       break;
     case SortKey::kRelevance:
       out.rank = std::strtod(PQgetvalue(r, row, 2), nullptr);

@@ -15,16 +15,6 @@ namespace {
 // every instance (and no other application is expected to use it).
 constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(452857377131)";
 
-std::string hex_decode(std::string_view t) {
-  std::string out;
-  if (!t.starts_with("\\x")) return out;
-  auto nib = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
-    out += static_cast<char>(nib(t[i]) << 4 | nib(t[i + 1]));
-  }
-  return out;
-}
-
 // The 32-byte secret `name` from meta, created with fresh random bytes if
 // missing (or replaced if `replace`).
 std::string load_key(PGconn* c, const char* name, bool replace) {
@@ -37,7 +27,7 @@ std::string load_key(PGconn* c, const char* name, bool replace) {
   exec(c, sql, {std::string(name), std::string(p.values()[1])}, "cannot store a key");
   Result r = exec(c, "SELECT value FROM meta WHERE key = $1", {std::string(name)},
                   "cannot read a key");
-  std::string stored = PQntuples(r.get()) == 1 ? hex_decode(text_of(r.get(), 0, 0)) : "";
+  std::string stored = PQntuples(r.get()) == 1 ? bytea_of(text_of(r.get(), 0, 0)) : "";
   if (stored.size() != 32) throw std::runtime_error(std::string("the stored ") + name + " is not 32 bytes");
   return stored;
 }

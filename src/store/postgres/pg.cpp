@@ -39,6 +39,8 @@ Conn connect(const std::string& url, std::string& error) {
     error = one_line(PQerrorMessage(c.get()));
     return nullptr;
   }
+  // Notices ("relation ... already exists, skipping") are not brisk's output.
+  PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
   return c;
 }
 
@@ -111,6 +113,16 @@ const int* Params::lengths() {
   lens_.clear();
   for (const std::string& v : values_) lens_.push_back(static_cast<int>(v.size()));
   return lens_.data();
+}
+
+std::string bytea_of(std::string_view t) {
+  std::string out;
+  if (!t.starts_with("\\x")) return out;
+  auto nib = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
+    out += static_cast<char>(nib(t[i]) << 4 | nib(t[i + 1]));
+  }
+  return out;
 }
 
 std::int64_t int64_of(const PGresult* r, int row, int col) {

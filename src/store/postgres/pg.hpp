@@ -98,6 +98,26 @@ class Params {
   std::vector<int> lens_;
 };
 
+// The bytes of a bytea value in libpq's text output ("\x" and hex).
+std::string bytea_of(std::string_view text);
+// A bytea[] literal of `items` (each as its bytes).
+template <class Range>
+std::string bytea_array(const Range& items) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += "\"\\\\x";  // "\\x: the element's text is \x...
+    for (unsigned char ch : std::string_view(item)) {
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 // Parses libpq text of an integer or a UUID column.
 std::int64_t int64_of(const PGresult* r, int row, int col);
 bool uuid_of(const PGresult* r, int row, int col, util::Uuid& out);

@@ -165,6 +165,9 @@ void PgReader::sync_all() {
     }
     l.expect.push_back({true, {}, {}, {}});
     flush(l);
+    // Sending may have read answers into libpq's buffer (it reads when the
+    // socket is full): those will not make the socket readable again.
+    if (l.conn) process(l);
     if (l.conn) wait_readable(l);
   }
 }
@@ -180,6 +183,8 @@ void PgReader::flush(Link& l) {
                              if (ec || w.generation != g || !w.conn) return;
                              w.writing = false;
                              flush(w);
+                             if (w.conn) process(w);
+                             if (w.conn) wait_readable(w);
                            });
 }
 

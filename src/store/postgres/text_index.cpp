@@ -84,19 +84,4 @@ std::string search_query(const SearchTerms& terms) {
   return out;
 }
 
-std::string text_array(std::span<const std::string> items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
 }  // namespace brisk::store::postgres

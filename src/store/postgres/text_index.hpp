@@ -26,7 +26,4 @@ std::string search_vector(std::string_view title, std::string_view description,
 // The tsquery literal of `terms` (not empty).
 std::string search_query(const SearchTerms& terms);
 
-// A text[] literal: {"a","b \"quoted\""}.
-std::string text_array(std::span<const std::string> items);
-
 }  // namespace brisk::store::postgres

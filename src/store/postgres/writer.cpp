@@ -27,8 +27,17 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
+// Titles may hold U+0000, which neither PostgreSQL's text nor libpq's text
+// parameters (C strings) can carry: the title travels and is kept as bytea.
+bool as_bytes(const Column<TaskRow>& c) {
+  return c.name == "title";
+}
+
 template <class Row>
 const char* sql_type(const Column<Row>& c) {
+  if constexpr (std::is_same_v<Row, TaskRow>) {
+    if (as_bytes(c)) return "bytea";
+  }
   switch (c.member.index()) {
     case 0:
       return "uuid";
@@ -40,17 +49,20 @@ const char* sql_type(const Column<Row>& c) {
   }
 }
 
-// "$1::uuid, $2::bigint, ..." for the task columns, then tags and search.
+// "$1::uuid, $2::bigint, ..." for the task columns, then tags, search and
+// title_key (the derived columns, in this order after the table's).
 std::string task_values(int first) {
   std::string s;
   int n = first;
   for (const Column<TaskRow>& c : kCols) {
     s += "$" + std::to_string(n++) + "::" + sql_type(c) + ", ";
   }
-  s += "$" + std::to_string(n) + "::text[], $" + std::to_string(n + 1) + "::tsvector";
+  s += "$" + std::to_string(n) + "::bytea[], $" + std::to_string(n + 1) + "::tsvector, $" +
+       std::to_string(n + 2) + "::bytea";
   return s;
 }
-constexpr int kTaskParams = static_cast<int>(kTaskColumns.size()) + 2;  // + tags, search
+constexpr const char* kDerived = ", tags, search, title_key";
+constexpr int kTaskParams = static_cast<int>(kTaskColumns.size()) + 3;
 
 std::string set_list() {
   std::string s;
@@ -59,12 +71,12 @@ std::string set_list() {
     if (!c.updatable) continue;
     s += std::string(c.name) + " = $" + std::to_string(n++) + "::" + sql_type(c) + ", ";
   }
-  s += "tags = $" + std::to_string(n) + "::text[], search = $" + std::to_string(n + 1) +
-       "::tsvector";
+  s += "tags = $" + std::to_string(n) + "::bytea[], search = $" + std::to_string(n + 1) +
+       "::tsvector, title_key = $" + std::to_string(n + 2) + "::bytea";
   return s;
 }
 int updatable_params() {
-  int n = 2;  // tags, search
+  int n = 3;  // tags, search, title_key
   for (const Column<TaskRow>& c : kCols) n += c.updatable ? 1 : 0;
   return n;
 }
@@ -73,7 +85,7 @@ int updatable_params() {
 struct Statements {
   std::string insert, insert_keyed, update, remove, create_user;
   Statements() {
-    const std::string cols = column_names(kCols) + ", tags, search";
+    const std::string cols = column_names(kCols) + kDerived;
     insert = "INSERT INTO tasks (" + cols + ") VALUES (" + task_values(1) + ")";
     // A keyed create claims its key first: a live record answers (replay or
     // mismatch); a new or expired one is written, and only then the task.
@@ -122,12 +134,34 @@ const Statements& statements() {
   return s;
 }
 
-void task_params(Params& p, const TaskRow& t) {
-  for_each_value(kCols, t, Overloaded{[&](int, const util::Uuid& v) { p.uuid(v); },
-                                      [&](int, std::int64_t v) { p.integer(v); },
-                                      [&](int, const std::optional<std::int64_t>& v) { p.integer(v); },
-                                      [&](int, const std::string& v) { p.text(v); }});
-  p.text(text_array(t.tags)).text(search_vector(t.title, t.description, t.tags));
+// The derived columns' parameters: tags, search, title_key.
+void derived_params(Params& p, const TaskRow& t) {
+  std::string key = t.title;
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+  p.text(bytea_array(t.tags)).text(search_vector(t.title, t.description, t.tags)).bytea(key);
+}
+
+// The parameters of `t`'s columns (all, or only the updatable ones).
+void column_params(Params& p, const TaskRow& t, bool updatable_only) {
+  for_each_value(kCols, t, [&](int i, const auto& v) {
+    const Column<TaskRow>& c = kCols[static_cast<std::size_t>(i)];
+    if (updatable_only && !c.updatable) return;
+    using V = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<V, util::Uuid>) {
+      p.uuid(v);
+    } else if constexpr (std::is_same_v<V, std::string>) {
+      if (as_bytes(c)) {
+        p.bytea(v);
+      } else {
+        p.text(v);
+      }
+    } else {
+      p.integer(v);
+    }
+  });
+  derived_params(p, t);
 }
 
 bool send(PGconn* c, const char* name, Params& p) {
@@ -341,7 +375,7 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch, std::vector<Wr
     p.clear();
     const char* name = nullptr;
     std::visit(Overloaded{[&](const CreateTask& t) {
-                            task_params(p, t.row);
+                            column_params(p, t.row, false);
                             name = "insert";
                             if (!t.idempotency.key.empty()) {
                               if (!keys.emplace(t.row.owner, t.idempotency.key).second) {
@@ -356,22 +390,7 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch, std::vector<Wr
                             }
                           },
                           [&](const UpdateTask& u) {
-                            for_each_value(
-                                kCols, u.row,
-                                Overloaded{[&](int k, const util::Uuid& v) {
-                                             if (kCols[static_cast<std::size_t>(k)].updatable) p.uuid(v);
-                                           },
-                                           [&](int k, std::int64_t v) {
-                                             if (kCols[static_cast<std::size_t>(k)].updatable) p.integer(v);
-                                           },
-                                           [&](int k, const std::optional<std::int64_t>& v) {
-                                             if (kCols[static_cast<std::size_t>(k)].updatable) p.integer(v);
-                                           },
-                                           [&](int k, const std::string& v) {
-                                             if (kCols[static_cast<std::size_t>(k)].updatable) p.text(v);
-                                           }});
-                            p.text(text_array(u.row.tags))
-                                .text(search_vector(u.row.title, u.row.description, u.row.tags));
+                            column_params(p, u.row, true);
                             p.uuid(u.row.id).integer(u.row.owner).integer(u.expected_version);
                             name = "update";
                           },

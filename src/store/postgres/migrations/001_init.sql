@@ -25,19 +25,18 @@ CREATE TABLE tasks (
   status      bigint NOT NULL,           -- 0 pending, 1 in_progress, 2 done
   priority    bigint NOT NULL,
   due_at      bigint,                    -- Unix ms, UTC; NULL when none
-  title       text NOT NULL,
-  -- The title sort key (API.md): ASCII letters lowered, every other
-  -- character kept, compared byte by byte (UTF-8 byte order is code point
-  -- order). translate() rather than lower(), whose meaning depends on the
-  -- database's locale.
-  title_key   text COLLATE "C" GENERATED ALWAYS AS (
-                translate(title, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
-              ) STORED,
+  -- Titles and tags may hold U+0000, which PostgreSQL's text cannot: they
+  -- are kept as their UTF-8 bytes (the served JSON in `body` is the truth).
+  title       bytea NOT NULL,
+  -- The title sort key (API.md): ASCII letters lowered, every other byte
+  -- kept, compared byte by byte as bytea is (UTF-8 byte order is code point
+  -- order); written by the writer with the row.
+  title_key   bytea NOT NULL,
   created_at  bigint NOT NULL,           -- Unix ms
   updated_at  bigint NOT NULL,
   version     bigint NOT NULL,
   body        text NOT NULL,             -- the task's JSON exactly as served
-  tags        text[] NOT NULL,           -- as sent, for the tag filter
+  tags        bytea[] NOT NULL,          -- as sent (UTF-8 bytes), for the tag filter
   -- The searchable text as brisk's tokenizer splits and folds it (title A,
   -- tags B, description C), written by the writer (text_index.hpp).
   search      tsvector NOT NULL

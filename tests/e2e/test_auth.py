@@ -73,10 +73,11 @@ def bearer(token: str) -> dict:
     return {"authorization": f"Bearer {token}"}
 
 
-def db_path(b) -> Path:
-    """The database file of a server started by the factory with the default db."""
-    i = b.args.index("--db")
-    return Path(b.args[i + 1])
+def db_path(b):
+    """The database (file path, or PostgreSQL URL) of a server started by the
+    factory with the default db."""
+    target = b.args[b.args.index("--db") + 1]
+    return target if "://" in target else Path(target)
 
 
 def start_auth(brisk_factory, db=None, **kw):
@@ -734,6 +735,7 @@ def test_tokens_survive_a_restart(brisk_factory):
         assert register(c, "alice").status_code == 409
 
 
+@pytest.mark.sqlite_only
 def test_rotate_key_invalidates_old_tokens(brisk_factory):
     b = start_auth(brisk_factory)
     db = db_path(b)
@@ -764,6 +766,7 @@ def test_rotate_key_invalidates_old_tokens(brisk_factory):
         assert r.status_code == 200 and r.json() == task
 
 
+@pytest.mark.sqlite_only
 def test_database_holds_no_plaintext_password(brisk_factory):
     b = start_auth(brisk_factory)
     db = db_path(b)

@@ -75,6 +75,7 @@ def test_ipv6_loopback(brisk_factory):
     assert httpx.get(f"http://[::1]:{b.port}/healthz", timeout=5).status_code == 200
 
 
+@pytest.mark.sqlite_only
 def test_options_from_environment(brisk_factory, tmp_path):
     db = tmp_path / "env.db"
     env = clean_env({"BRISK_LISTEN": "127.0.0.1:0", "BRISK_DB": str(db), "BRISK_AUTH": "off",
@@ -91,6 +92,7 @@ def test_options_from_environment(brisk_factory, tmp_path):
         assert c.get(f"/tasks/{t['id']}").json()["title"] == "from env"
 
 
+@pytest.mark.sqlite_only
 def test_command_line_wins_over_environment(brisk_factory, tmp_path):
     env_port, cli_port = free_port(), free_port()
     while cli_port == env_port:
@@ -173,7 +175,7 @@ def test_unusable_database_is_refused(tmp_path, target):
 
 
 def test_log_level_option(brisk_factory, tmp_path):
-    b = brisk_factory(db=":memory:", extra=["--log-level", "debug"])
+    b = brisk_factory(extra=["--log-level", "debug"])
     assert httpx.get(f"{b.url}/healthz", timeout=5).status_code == 200
     rc, out, err = run_brisk(serve_args(tmp_path / "b.db", extra=["--log-level", "bogus"]),
                              cwd=tmp_path)
@@ -186,6 +188,7 @@ def test_unknown_subcommand_is_refused(tmp_path):
     assert err.strip()
 
 
+@pytest.mark.sqlite_only
 def test_second_server_on_same_db_is_refused(brisk_factory, tmp_path):
     db = tmp_path / "shared.db"
     a = brisk_factory(db=db, workdir=tmp_path)
@@ -203,6 +206,7 @@ def test_second_server_on_same_db_is_refused(brisk_factory, tmp_path):
     assert a.stop() == 0
 
 
+@pytest.mark.sqlite_only
 def test_restart_on_same_file_keeps_tasks(brisk_factory, tmp_path):
     db = tmp_path / "keep.db"
     a = brisk_factory(db=db, workdir=tmp_path)
@@ -215,6 +219,7 @@ def test_restart_on_same_file_keeps_tasks(brisk_factory, tmp_path):
         assert c.get(f"/tasks/{t['id']}").json() == t
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_is_refused(brisk_factory, tmp_path):
     db = tmp_path / "future.db"
     a = brisk_factory(db=db, workdir=tmp_path)
@@ -234,6 +239,7 @@ def test_newer_schema_is_refused(brisk_factory, tmp_path):
     con.close()
 
 
+@pytest.mark.sqlite_only
 def test_memory_database_works_and_keeps_nothing(brisk_factory, tmp_path):
     a = brisk_factory(db=":memory:", workdir=tmp_path)
     with make_client(a.url) as c:
@@ -250,6 +256,7 @@ def test_memory_database_works_and_keeps_nothing(brisk_factory, tmp_path):
     assert left == [], f":memory: left files behind: {left}"
 
 
+@pytest.mark.sqlite_only
 def test_two_memory_servers_are_independent(brisk_factory):
     a = brisk_factory(db=":memory:")
     b = brisk_factory(db=":memory:")

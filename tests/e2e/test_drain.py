@@ -47,8 +47,8 @@ def test_idle_connections_closed_and_exit_0(brisk_factory, sig):
         fresh.close()
 
 
-def test_in_flight_request_is_finished_with_connection_close(brisk_factory, tmp_path):
-    db = tmp_path / "drain.db"
+def test_in_flight_request_is_finished_with_connection_close(brisk_factory, tmp_path, db_target):
+    db = db_target
     b = brisk_factory(db=db, workdir=tmp_path)
     first, rest = partial_post("finished during drain")
     with RawConn.to(b, timeout=15) as c:
@@ -150,11 +150,11 @@ def test_sigterm_with_no_connections_exits_0_quickly(brisk_factory):
     assert time.monotonic() - t0 < 3
 
 
-def test_stop_under_load_exits_0_and_answers_are_consistent(brisk_factory, tmp_path):
+def test_stop_under_load_exits_0_and_answers_are_consistent(brisk_factory, tmp_path, db_target):
     """Clients hammering the server during SIGTERM: every 201 they received
     is in the database afterwards, and brisk exits 0."""
     import threading
-    db = tmp_path / "load.db"
+    db = db_target
     b = brisk_factory(db=db, workdir=tmp_path)
     got = []
     errors = []

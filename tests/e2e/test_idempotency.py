@@ -138,7 +138,7 @@ def test_header_name_is_case_insensitive(client):
 
 
 def test_valid_key_boundaries_fresh(brisk_factory):
-    b = brisk_factory(db=":memory:")
+    b = brisk_factory()
     with make_client(b.url) as c:
         for key in ["a", "k" * 255, "".join(chr(x) for x in range(0x21, 0x7F))]:
             r = post_key(c, key, json_bytes({"title": "k"}))
@@ -201,10 +201,10 @@ def test_concurrent_retries_create_one_task(server, client):
     assert r.headers.get("idempotent-replayed") == "true"
 
 
-def test_replay_survives_a_restart(brisk_factory, tmp_path):
+def test_replay_survives_a_restart(brisk_factory, tmp_path, db_target):
     """The classic retry: the server restarts between the first attempt and
     the retry; the retry must not create a second task."""
-    db = tmp_path / "idem.db"
+    db = db_target
     a = brisk_factory(db=db, workdir=tmp_path)
     key = str(uuid.uuid4())
     body = json_bytes({"title": "survives restart"})

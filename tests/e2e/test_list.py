@@ -275,7 +275,7 @@ def test_bad_percent_encoding_is_not_500(lc):
 # ---------------------------------------------------------------------------
 
 def test_empty_database_lists_nothing(brisk_factory):
-    b = brisk_factory(db=":memory:")
+    b = brisk_factory()
     with make_client(b.url) as c:
         r = c.get("/tasks")
         assert r.status_code == 200
@@ -334,7 +334,7 @@ def test_cursor_is_stable_while_tasks_are_added_and_removed(brisk_factory):
 
 
 def test_listing_reflects_updates_without_reordering(brisk_factory):
-    b = brisk_factory(db=":memory:")
+    b = brisk_factory()
     with make_client(b.url) as c:
         ids = []
         for i in range(5):

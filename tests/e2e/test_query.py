@@ -582,7 +582,7 @@ def test_cursor_survives_a_changed_limit_and_equivalent_parameters(qc):
 
 
 def test_cursor_of_another_server_is_422(qc, brisk_factory):
-    other = brisk_factory(db=":memory:")
+    other = brisk_factory()
     with make_client(other.url) as c:
         for i in range(3):
             create_task(c, title=f"other {i}")
@@ -634,7 +634,7 @@ def in_order(tasks, sort: str) -> bool:
 
 @pytest.mark.parametrize("sort", SORTS)
 def test_walk_with_creates_and_deletes_between_pages(brisk_factory, sort):
-    b = brisk_factory(db=":memory:")
+    b = brisk_factory()
     rng = random.Random(sort)
     with make_client(b.url) as c:
         initial = {t["id"]: t for t in create_many(b.url, [random_task(rng) for _ in range(60)])}
@@ -677,7 +677,7 @@ def test_walk_with_creates_and_deletes_between_pages(brisk_factory, sort):
 
 @pytest.mark.parametrize("sort", ["-created_at", "title", "due_at", "-priority"])
 def test_walk_while_other_clients_create_and_delete(brisk_factory, sort):
-    b = brisk_factory(db=":memory:", threads=2)
+    b = brisk_factory(threads=2)
     rng = random.Random(7)
     initial = {t["id"] for t in create_many(b.url, [random_task(rng) for _ in range(80)])}
     stop = threading.Event()

@@ -84,6 +84,13 @@ void PgStore::check_health() {
     ok = r && PQresultStatus(r.get()) == PGRES_TUPLES_OK;
   }
   if (!ok) {
+    // The health connection broke: the server went away (and may be back
+    // already). Every other connection of this instance is as dead; the
+    // readers drop theirs now rather than fail a request on each later.
+    if (health_) {
+      for (auto& r : readers_) r->drop_all();
+      writer_->reset();
+    }
     std::string err;
     health_ = connect(url_, err);
     ok = health_ != nullptr;

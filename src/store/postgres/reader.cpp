@@ -130,20 +130,31 @@ asio::posix::stream_descriptor& PgReader::descriptor(Link& l) {
 
 void PgReader::send(Link& l, const std::string& name, const std::string& sql, Params& p,
                     Handler h) {
+  auto req = std::make_shared<Request>();
+  req->name = name;
+  req->sql = sql;
+  req->params = std::move(p);
+  req->handler = std::move(h);
+  send(l, std::move(req));
+}
+
+void PgReader::send(Link& l, std::shared_ptr<Request> req) {
   PGconn* c = l.conn.get();
+  const std::string& name = req->name;
   if (!l.prepared.contains(name)) {
-    if (PQsendPrepare(c, name.c_str(), sql.c_str(), 0, nullptr) != 1) {
+    if (PQsendPrepare(c, name.c_str(), req->sql.c_str(), 0, nullptr) != 1) {
       fail(l, message(c));
-      return h(nullptr, ReadStatus::kUnavailable);
+      return req->handler(nullptr, ReadStatus::kUnavailable);
     }
     l.prepared.insert(name);
     l.expect.push_back({false, name, {}, {}});
   }
+  Params& p = req->params;
   if (PQsendQueryPrepared(c, name.c_str(), p.size(), p.values(), p.lengths(), nullptr, 0) != 1) {
     fail(l, message(c));
-    return h(nullptr, ReadStatus::kUnavailable);
+    return req->handler(nullptr, ReadStatus::kUnavailable);
   }
-  l.expect.push_back({false, {}, std::move(h), {}});
+  l.expect.push_back({false, {}, std::move(req), {}});
   l.unsynced = true;
   if (!sync_posted_) {
     // After the handlers that are ready in this round: their reads share
@@ -245,7 +256,9 @@ void PgReader::process(Link& l) {
         spdlog::error("PostgreSQL: read failed: {}", message(done.first.get()));
       }
     }
-    if (done.handler) done.handler(done.first.get(), good ? ReadStatus::kOk : ReadStatus::kError);
+    if (done.request) {
+      done.request->handler(done.first.get(), good ? ReadStatus::kOk : ReadStatus::kError);
+    }
   }
 }
 
@@ -267,8 +280,25 @@ void PgReader::fail(Link& l, const std::string& why) {
   lost_.fetch_add(1, std::memory_order_acq_rel);
   util::HandoffBatch handoff;
   for (Expect& e : expect) {
-    if (e.handler) e.handler(nullptr, ReadStatus::kUnavailable);
+    if (!e.request) continue;
+    // Once, on another connection: a connection that sat idle while the
+    // server restarted fails on its first use, and that read is not lost.
+    Link* other = e.request->retried ? nullptr : pick();
+    if (other) {
+      e.request->retried = true;
+      send(*other, std::move(e.request));
+    } else {
+      e.request->handler(nullptr, ReadStatus::kUnavailable);
+    }
   }
+}
+
+void PgReader::drop_all() {
+  run([this] {
+    for (auto& l : links_) {
+      if (l->conn) fail(*l, "the server restarted");
+    }
+  });
 }
 
 void PgReader::adopt(Conn c) {

@@ -55,6 +55,9 @@ class PgReader final : public Reader {
   }
   // Hands over a new connection in place of a lost one (any thread).
   void adopt(Conn c);
+  // Closes every connection, as lost (any thread): the server restarted,
+  // so connections idle since are dead even if no read has noticed yet.
+  void drop_all();
   // Leaves an attached event loop that no longer runs (the server has
   // stopped): its descriptors are released while the loop still exists.
   // Later reads answer kUnavailable. A reader on its own loop is unchanged.
@@ -79,10 +82,18 @@ class PgReader final : public Reader {
   // Gets a statement's first result (null when the connection was lost),
   // and the status: kOk, kError (the statement failed) or kUnavailable.
   using Handler = std::function<void(const PGresult*, ReadStatus)>;
+  // A read as sent, kept to be sent again once on another connection if
+  // its own is lost before the answer (reads change nothing).
+  struct Request {
+    std::string name, sql;
+    Params params;
+    Handler handler;
+    bool retried = false;
+  };
   struct Expect {
     bool sync = false;    // the answer to a Sync, else a statement's results
     std::string prepare;  // a Prepare of this statement name
-    Handler handler;
+    std::shared_ptr<Request> request;
     Result first;
   };
   struct Link {
@@ -98,6 +109,7 @@ class PgReader final : public Reader {
   void run(std::function<void()> f);
   Link* pick();
   void send(Link& l, const std::string& name, const std::string& sql, Params& p, Handler h);
+  void send(Link& l, std::shared_ptr<Request> req);
   void sync_all();
   void flush(Link& l);
   void wait_readable(Link& l);

@@ -310,6 +310,7 @@ void Writer::run() {
 // The writer's connection, reopened if it was lost and the database is
 // known to answer again.
 bool Writer::connected() {
+  if (reset_.exchange(false, std::memory_order_acq_rel)) conn_.reset();
   if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) return true;
   if (!up_.load(std::memory_order_acquire)) return false;
   std::string err;

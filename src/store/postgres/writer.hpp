@@ -39,6 +39,9 @@ class Writer {
   void flush();
   void stop();
   CommitStats stats() const;
+  // The server went away: the connection is reopened before the next batch
+  // (any thread), rather than failing that batch on a dead socket.
+  void reset() { reset_.store(true, std::memory_order_release); }
 
   // Prepares the writer's statements on `c` and puts it in pipeline mode.
   // False (with `error`) if that fails.
@@ -58,6 +61,7 @@ class Writer {
   std::atomic<bool>& up_;
   std::int64_t idempotency_ttl_ms_;
   std::int64_t last_purge_ms_ = 0;
+  std::atomic<bool> reset_{false};
   std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};
   std::array<std::atomic<std::uint64_t>, kBatchBounds.size() + 1> batch_buckets_{};
 

@@ -56,11 +56,13 @@ def free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, root: Path, port: Optional[int] = None, fsync: bool = False):
+    def __init__(self, root: Path, port: Optional[int] = None, fsync: bool = False,
+                 cpus: Optional[str] = None):
         self.root = Path(root)
         self.data = self.root / "data"
         self.port = port or free_port()
         self.fsync = fsync
+        self.cpus = cpus  # a taskset CPU list for the server (benchmarks pin it)
         self.as_root = os.geteuid() == 0
 
     @property
@@ -73,6 +75,8 @@ class Cluster:
     def _run(self, argv: list, **kw) -> subprocess.CompletedProcess:
         if self.as_root:
             argv = ["runuser", "-u", "postgres", "--", *argv]
+        if self.cpus:
+            argv = ["taskset", "-c", self.cpus, *argv]
         return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               **kw)
 
@@ -127,8 +131,10 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def new_cluster(fsync: bool = False) -> Cluster:
-    c = Cluster(Path(tempfile.mkdtemp(prefix="brisk-pg-")), fsync=fsync)
+def new_cluster(fsync: bool = False, cpus: Optional[str] = None) -> Cluster:
+    """A started cluster in a new temporary directory (which the postgres
+    user can reach: not inside a root-only directory)."""
+    c = Cluster(Path(tempfile.mkdtemp(prefix="brisk-pg-")), fsync=fsync, cpus=cpus)
     c.init()
     for attempt in range(3):
         try:

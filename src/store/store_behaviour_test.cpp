@@ -132,7 +132,6 @@ bool is_uuid_v7(const util::Uuid& id) {
 
 // ---------------------------------------------------------------- writes and reads
 
-
 TEST_P(StoreBehaviour, CreateStoresTheRowAsGiven) {
   TaskRow t = new_row("Write the report");
   t.description = "desc";

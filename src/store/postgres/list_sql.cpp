@@ -101,8 +101,7 @@ ListQuery list_query(const ListSpec& q) {
     if (q.has_after) {
       const std::string k = b.param(format_double(q.after.rank));
       const std::string id = b.param(q.after.id);
-      sql += " WHERE k > $" + k + "::float8 OR (k = $" + k + "::float8 AND id < $" + id +
-             "::uuid)";
+      sql += " WHERE k > $" + k + "::float8 OR (k = $" + k + "::float8 AND id < $" + id + "::uuid)";
     }
     sql += " ORDER BY k, id DESC LIMIT $" + limit;
   } else if (q.sort == SortKey::kDueAt) {
@@ -110,15 +109,16 @@ ListQuery list_query(const ListSpec& q) {
     // the second group skips the first.
     std::string after_id;
     if (q.has_after) after_id = b.param(q.after.id);
-    std::string nulls = "(SELECT body, id, NULL::bigint AS k, 1 AS g FROM tasks" + where +
-                        " AND due_at IS NULL";
-    if (q.has_after && q.after.null_key) nulls += " AND id" + std::string(cmp) + "$" + after_id + "::uuid";
+    std::string nulls =
+        "(SELECT body, id, NULL::bigint AS k, 1 AS g FROM tasks" + where + " AND due_at IS NULL";
+    if (q.has_after && q.after.null_key)
+      nulls += " AND id" + std::string(cmp) + "$" + after_id + "::uuid";
     nulls += std::string(" ORDER BY id") + dir + " LIMIT $" + limit + ")";
     if (q.has_after && q.after.null_key) {
       sql = "SELECT body, id, k FROM " + nulls + " AS u";
     } else {
-      std::string dated = "(SELECT body, id, due_at AS k, 0 AS g FROM tasks" + where +
-                          " AND due_at IS NOT NULL";
+      std::string dated =
+          "(SELECT body, id, due_at AS k, 0 AS g FROM tasks" + where + " AND due_at IS NOT NULL";
       if (q.has_after) {
         dated += " AND (due_at, id)" + std::string(cmp) + "($" + b.param(q.after.num) +
                  "::bigint, $" + after_id + "::uuid)";

@@ -25,10 +25,11 @@ std::string load_key(PGconn* c, const char* name, bool replace) {
   std::string sql = "INSERT INTO meta (key, value) VALUES ($1, $2::bytea) ON CONFLICT (key) DO ";
   sql += replace ? "UPDATE SET value = EXCLUDED.value" : "NOTHING";
   exec(c, sql, {std::string(name), std::string(p.values()[1])}, "cannot store a key");
-  Result r = exec(c, "SELECT value FROM meta WHERE key = $1", {std::string(name)},
-                  "cannot read a key");
+  Result r =
+      exec(c, "SELECT value FROM meta WHERE key = $1", {std::string(name)}, "cannot read a key");
   std::string stored = PQntuples(r.get()) == 1 ? bytea_of(text_of(r.get(), 0, 0)) : "";
-  if (stored.size() != 32) throw std::runtime_error(std::string("the stored ") + name + " is not 32 bytes");
+  if (stored.size() != 32)
+    throw std::runtime_error(std::string("the stored ") + name + " is not 32 bytes");
   return stored;
 }
 

@@ -18,18 +18,14 @@ std::string one_line(const char* m) {
 
 Conn connect(const std::string& url, std::string& error) {
   // Defaults first: the URL (dbname, expanded) overrides any of them.
-  const char* keys[] = {"connect_timeout",
-                        "keepalives",
-                        "keepalives_idle",
-                        "keepalives_interval",
-                        "keepalives_count",
-                        "application_name",
-                        "options",
-                        "client_encoding",
-                        "dbname",
-                        nullptr};
-  const char* values[] = {"5",     "1", "10", "5", "3", "brisk", "-c statement_timeout=30000",
-                          "UTF8", url.c_str(), nullptr};
+  const char* keys[] = {"connect_timeout",  "keepalives",
+                        "keepalives_idle",  "keepalives_interval",
+                        "keepalives_count", "application_name",
+                        "options",          "client_encoding",
+                        "dbname",           nullptr};
+  const char* values[] = {
+      "5",    "1",         "10",   "5", "3", "brisk", "-c statement_timeout=30000",
+      "UTF8", url.c_str(), nullptr};
   Conn c(PQconnectdbParams(keys, values, 1));
   if (!c) {
     error = "out of memory";
@@ -40,7 +36,8 @@ Conn connect(const std::string& url, std::string& error) {
     return nullptr;
   }
   // Notices ("relation ... already exists, skipping") are not brisk's output.
-  PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c.get(), [](void*, const char*) {}, nullptr);
   return c;
 }
 
@@ -75,16 +72,15 @@ Result exec(PGconn* c, const std::string& sql, const char* what) {
   return r;
 }
 
-Result exec(PGconn* c, const std::string& sql, const std::vector<std::optional<std::string>>& params,
-            const char* what) {
+Result exec(PGconn* c, const std::string& sql,
+            const std::vector<std::optional<std::string>>& params, const char* what) {
   std::vector<const char*> v;
   for (const auto& p : params) v.push_back(p ? p->c_str() : nullptr);
   Result r(PQexecParams(c, sql.c_str(), static_cast<int>(v.size()), nullptr, v.data(), nullptr,
                         nullptr, 0));
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    throw std::runtime_error(std::string(what) + ": " +
-                             (r ? message(r.get()) : message(c)));
+    throw std::runtime_error(std::string(what) + ": " + (r ? message(r.get()) : message(c)));
   }
   return r;
 }

@@ -48,8 +48,8 @@ bool connection_lost(const PGconn* c, const PGresult* r);
 // connection. Throws std::runtime_error with `what` and libpq's message
 // unless the status is COMMAND_OK or TUPLES_OK.
 Result exec(PGconn* c, const std::string& sql, const char* what);
-Result exec(PGconn* c, const std::string& sql, const std::vector<std::optional<std::string>>& params,
-            const char* what);
+Result exec(PGconn* c, const std::string& sql,
+            const std::vector<std::optional<std::string>>& params, const char* what);
 
 // Text parameters for PQsend*Prepared: owned strings, pointers, lengths.
 class Params {

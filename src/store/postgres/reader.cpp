@@ -1,8 +1,8 @@
 #include "store/postgres/reader.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <spdlog/spdlog.h>
 
 #include "store/postgres/list_sql.hpp"
 #include "util/handoff.hpp"
@@ -188,15 +188,16 @@ void PgReader::flush(Link& l) {
   if (f < 0) return fail(l, message(l.conn.get()));
   if (f == 0 || l.writing) return;
   l.writing = true;
-  descriptor(l).async_wait(asio::posix::stream_descriptor::wait_write,
-                           [this, i = l.index, g = l.generation](const boost::system::error_code& ec) {
-                             Link& w = *links_[i];
-                             if (ec || w.generation != g || !w.conn) return;
-                             w.writing = false;
-                             flush(w);
-                             if (w.conn) process(w);
-                             if (w.conn) wait_readable(w);
-                           });
+  descriptor(l).async_wait(
+      asio::posix::stream_descriptor::wait_write,
+      [this, i = l.index, g = l.generation](const boost::system::error_code& ec) {
+        Link& w = *links_[i];
+        if (ec || w.generation != g || !w.conn) return;
+        w.writing = false;
+        flush(w);
+        if (w.conn) process(w);
+        if (w.conn) wait_readable(w);
+      });
 }
 
 void PgReader::wait_readable(Link& l) {
@@ -361,25 +362,25 @@ void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
     }
     ListQuery lq = list_query(q);
     const std::string& name = statement_name(lq.sql);
-    send(*l, name, lq.sql, lq.params,
-         [limit = q.limit, sort = q.sort, done = std::move(done)](const PGresult* r,
-                                                                  ReadStatus st) {
-           ListRead out;
-           out.status = st;
-           if (st == ReadStatus::kOk) {
-             const int n = PQntuples(r);
-             for (int i = 0; i < n && i < limit; ++i) {
-               if (i) out.rows.push_back(',');
-               out.rows.append(text_of(r, i, 0));
-             }
-             out.count = std::min(n, limit);
-             if (n > limit) {
-               out.page.more = true;
-               position_of(r, limit - 1, sort, out.page.last);
-             }
-           }
-           done(std::move(out));
-         });
+    send(
+        *l, name, lq.sql, lq.params,
+        [limit = q.limit, sort = q.sort, done = std::move(done)](const PGresult* r, ReadStatus st) {
+          ListRead out;
+          out.status = st;
+          if (st == ReadStatus::kOk) {
+            const int n = PQntuples(r);
+            for (int i = 0; i < n && i < limit; ++i) {
+              if (i) out.rows.push_back(',');
+              out.rows.append(text_of(r, i, 0));
+            }
+            out.count = std::min(n, limit);
+            if (n > limit) {
+              out.page.more = true;
+              position_of(r, limit - 1, sort, out.page.last);
+            }
+          }
+          done(std::move(out));
+        });
   });
 }
 

@@ -130,7 +130,7 @@ class PgReader final : public Reader {
   std::unordered_map<std::string, std::string> names_;  // SQL -> statement name
   bool sync_posted_ = false;
   std::atomic<unsigned> lost_{0};
-  std::atomic<unsigned> live_{0};  // links with a connection
+  std::atomic<unsigned> live_{0};      // links with a connection
   std::atomic<unsigned> adopting_{0};  // adopt()ed, not yet installed
 };
 

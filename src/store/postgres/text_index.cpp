@@ -36,7 +36,8 @@ std::string search_vector(std::string_view title, std::string_view description,
     tokenize(text, false, [&](std::string_view tok) {
       if (pos < kMaxPosition) ++pos;
       auto it = lexemes.find(tok);
-      if (it == lexemes.end()) it = lexemes.emplace(std::string(tok), std::vector<std::pair<int, char>>{}).first;
+      if (it == lexemes.end())
+        it = lexemes.emplace(std::string(tok), std::vector<std::pair<int, char>>{}).first;
       // PostgreSQL keeps at most 256 positions per lexeme.
       if (it->second.size() < 256) it->second.emplace_back(pos, weight);
     });

@@ -92,38 +92,47 @@ struct Statements {
     // A record another instance committed after this statement's snapshot
     // makes the claim fail (ON CONFLICT ... WHERE false): that request was
     // in flight, and this one gets 409.
-    const std::string k = std::to_string(kTaskParams + 1);     // key
-    const std::string req = std::to_string(kTaskParams + 2);   // request body
-    const std::string since = std::to_string(kTaskParams + 3); // unexpired from
+    const std::string k = std::to_string(kTaskParams + 1);      // key
+    const std::string req = std::to_string(kTaskParams + 2);    // request body
+    const std::string since = std::to_string(kTaskParams + 3);  // unexpired from
     insert_keyed =
         "WITH prev AS (SELECT request, response, task_id FROM idempotency"
-        " WHERE owner = $2::bigint AND key = $" + k + "::text AND created_at >= $" + since +
+        " WHERE owner = $2::bigint AND key = $" +
+        k + "::text AND created_at >= $" + since +
         "::bigint),"
         " claim AS (INSERT INTO idempotency (owner, key, request, response, task_id, created_at)"
-        " SELECT $2::bigint, $" + k + "::text, $" + req + "::bytea, $10::text, $1::uuid,"
+        " SELECT $2::bigint, $" +
+        k + "::text, $" + req +
+        "::bytea, $10::text, $1::uuid,"
         " $7::bigint WHERE NOT EXISTS (SELECT 1 FROM prev)"
         " ON CONFLICT (owner, key) DO UPDATE SET request = EXCLUDED.request,"
         " response = EXCLUDED.response, task_id = EXCLUDED.task_id,"
-        " created_at = EXCLUDED.created_at WHERE idempotency.created_at < $" + since +
+        " created_at = EXCLUDED.created_at WHERE idempotency.created_at < $" +
+        since +
         "::bigint RETURNING 1),"
-        " ins AS (INSERT INTO tasks (" + cols + ") SELECT " + task_values(1) + " FROM claim)"
-        " SELECT (SELECT count(*) FROM claim), p.request = $" + req + "::bytea, p.response,"
+        " ins AS (INSERT INTO tasks (" +
+        cols + ") SELECT " + task_values(1) +
+        " FROM claim)"
+        " SELECT (SELECT count(*) FROM claim), p.request = $" +
+        req +
+        "::bytea, p.response,"
         " p.task_id FROM (SELECT 1) AS one LEFT JOIN prev AS p ON true";
     // Compare-and-set: the row changes only at the expected version. The
     // second column (the row's owner in the statement's snapshot) tells a
     // missing task from a moved-on version.
     const int w = updatable_params() + 1;
     const std::string id = "$" + std::to_string(w) + "::uuid";
-    update = "WITH u AS (UPDATE tasks SET " + set_list() + " WHERE id = " + id +
-             " AND owner = $" + std::to_string(w + 1) + "::bigint AND version = $" +
-             std::to_string(w + 2) +
+    update = "WITH u AS (UPDATE tasks SET " + set_list() + " WHERE id = " + id + " AND owner = $" +
+             std::to_string(w + 1) + "::bigint AND version = $" + std::to_string(w + 2) +
              "::bigint RETURNING 1) SELECT (SELECT count(*) FROM u),"
-             " (SELECT owner FROM tasks WHERE id = " + id + ")";
+             " (SELECT owner FROM tasks WHERE id = " +
+             id + ")";
     remove =
         "WITH d AS (DELETE FROM tasks WHERE id = $1::uuid AND owner = $2::bigint"
         " AND version = $3::bigint RETURNING 1) SELECT (SELECT count(*) FROM d),"
         " (SELECT owner FROM tasks WHERE id = $1::uuid)";
-    create_user = "INSERT INTO users (" + column_names(std::span<const Column<UserRow>>(kUserColumns)) +
+    create_user = "INSERT INTO users (" +
+                  column_names(std::span<const Column<UserRow>>(kUserColumns)) +
                   ") VALUES ($1::uuid, $2::text, $3::text, $4::bigint)"
                   " ON CONFLICT (username) DO NOTHING RETURNING owner";
   }
@@ -180,7 +189,7 @@ bool drive_pipeline(PGconn* c, std::size_t statements,
     if (pending < 0) return false;
     while (!PQisBusy(c)) {
       PGresult* r = PQgetResult(c);
-      if (!r) {  // the end of one statement's results
+      if (!r) {                                      // the end of one statement's results
         if (++index > statements + 1) return false;  // never more NULLs than statements
         first = true;
         continue;
@@ -209,10 +218,10 @@ bool drive_pipeline(PGconn* c, std::size_t statements,
 bool Writer::prepare(PGconn* c, std::string& error) {
   const Statements& s = statements();
   const std::pair<const char*, const std::string*> all[] = {{"insert", &s.insert},
-                                                             {"insert_keyed", &s.insert_keyed},
-                                                             {"update", &s.update},
-                                                             {"remove", &s.remove},
-                                                             {"create_user", &s.create_user}};
+                                                            {"insert_keyed", &s.insert_keyed},
+                                                            {"update", &s.update},
+                                                            {"remove", &s.remove},
+                                                            {"create_user", &s.create_user}};
   for (const auto& [name, sql] : all) {
     Result r(PQprepare(c, name, sql->c_str(), 0, nullptr));
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
@@ -237,7 +246,10 @@ bool Writer::prepare(PGconn* c, std::string& error) {
 }
 
 Writer::Writer(std::string url, Conn conn, std::atomic<bool>& up, std::int64_t idempotency_ttl_ms)
-    : url_(std::move(url)), conn_(std::move(conn)), up_(up), idempotency_ttl_ms_(idempotency_ttl_ms) {}
+    : url_(std::move(url)),
+      conn_(std::move(conn)),
+      up_(up),
+      idempotency_ttl_ms_(idempotency_ttl_ms) {}
 
 Writer::~Writer() {
   stop();
@@ -363,7 +375,8 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
 }
 
 // One try at the batch: every statement, then the Sync that commits them.
-Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results) {
+Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
+                                std::vector<WriteResult>& results) {
   PGconn* c = conn_.get();
   // Which statement answers which request (-1: answered without one).
   std::vector<long> stmt_of(batch.size(), -1);
@@ -425,8 +438,7 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch, std::vector<Wr
   }
 
   std::vector<Result> answers(statements);
-  if (!drive_pipeline(c, statements,
-                      [&](std::size_t i, Result r) { answers[i] = std::move(r); })) {
+  if (!drive_pipeline(c, statements, [&](std::size_t i, Result r) { answers[i] = std::move(r); })) {
     // The Sync's answer never came: whether the batch committed is
     // unknown, so it is reported as unavailable, never as done.
     lose(message(c));
@@ -453,58 +465,57 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch, std::vector<Wr
     if (stmt_of[i] < 0) continue;
     const PGresult* r = answers[static_cast<std::size_t>(stmt_of[i])].get();
     WriteResult& res = results[i];
-    std::visit(
-        Overloaded{[&](const CreateTask& t) {
-                     res.id = t.row.id;
-                     if (t.idempotency.key.empty()) {
-                       res.status = WriteResult::Status::kOk;
-                       return;
-                     }
-                     if (PQntuples(r) != 1) return;  // kError
-                     if (int64_of(r, 0, 0) == 1) {
-                       res.status = WriteResult::Status::kOk;
-                     } else if (PQgetisnull(r, 0, 1)) {
-                       res.status = WriteResult::Status::kIdempotencyInFlight;
-                     } else if (text_of(r, 0, 1) != "t") {
-                       res.status = WriteResult::Status::kIdempotencyMismatch;
-                     } else {
-                       res.status = WriteResult::Status::kReplayed;
-                       res.body.assign(text_of(r, 0, 2));
-                       uuid_of(r, 0, 3, res.id);
-                     }
-                   },
-                   [&](const UpdateTask& u) {
-                     res.id = u.row.id;
-                     if (PQntuples(r) != 1) return;
-                     if (int64_of(r, 0, 0) == 1) {
-                       res.status = WriteResult::Status::kOk;
-                     } else if (PQgetisnull(r, 0, 1) || int64_of(r, 0, 1) != u.row.owner) {
-                       res.status = WriteResult::Status::kNotFound;
-                     } else {
-                       res.status = WriteResult::Status::kVersionChanged;
-                     }
-                   },
-                   [&](const DeleteTask& d) {
-                     res.id = d.id;
-                     if (PQntuples(r) != 1) return;
-                     if (int64_of(r, 0, 0) == 1) {
-                       res.status = WriteResult::Status::kOk;
-                     } else if (PQgetisnull(r, 0, 1) || int64_of(r, 0, 1) != d.owner) {
-                       res.status = WriteResult::Status::kNotFound;
-                     } else {
-                       res.status = WriteResult::Status::kVersionChanged;
-                     }
-                   },
-                   [&](const CreateUser& u) {
-                     res.id = u.row.id;
-                     if (PQntuples(r) == 0) {
-                       res.status = WriteResult::Status::kConflict;
-                     } else {
-                       res.status = WriteResult::Status::kOk;
-                       res.owner = int64_of(r, 0, 0);
-                     }
-                   }},
-        batch[i].command);
+    std::visit(Overloaded{[&](const CreateTask& t) {
+                            res.id = t.row.id;
+                            if (t.idempotency.key.empty()) {
+                              res.status = WriteResult::Status::kOk;
+                              return;
+                            }
+                            if (PQntuples(r) != 1) return;  // kError
+                            if (int64_of(r, 0, 0) == 1) {
+                              res.status = WriteResult::Status::kOk;
+                            } else if (PQgetisnull(r, 0, 1)) {
+                              res.status = WriteResult::Status::kIdempotencyInFlight;
+                            } else if (text_of(r, 0, 1) != "t") {
+                              res.status = WriteResult::Status::kIdempotencyMismatch;
+                            } else {
+                              res.status = WriteResult::Status::kReplayed;
+                              res.body.assign(text_of(r, 0, 2));
+                              uuid_of(r, 0, 3, res.id);
+                            }
+                          },
+                          [&](const UpdateTask& u) {
+                            res.id = u.row.id;
+                            if (PQntuples(r) != 1) return;
+                            if (int64_of(r, 0, 0) == 1) {
+                              res.status = WriteResult::Status::kOk;
+                            } else if (PQgetisnull(r, 0, 1) || int64_of(r, 0, 1) != u.row.owner) {
+                              res.status = WriteResult::Status::kNotFound;
+                            } else {
+                              res.status = WriteResult::Status::kVersionChanged;
+                            }
+                          },
+                          [&](const DeleteTask& d) {
+                            res.id = d.id;
+                            if (PQntuples(r) != 1) return;
+                            if (int64_of(r, 0, 0) == 1) {
+                              res.status = WriteResult::Status::kOk;
+                            } else if (PQgetisnull(r, 0, 1) || int64_of(r, 0, 1) != d.owner) {
+                              res.status = WriteResult::Status::kNotFound;
+                            } else {
+                              res.status = WriteResult::Status::kVersionChanged;
+                            }
+                          },
+                          [&](const CreateUser& u) {
+                            res.id = u.row.id;
+                            if (PQntuples(r) == 0) {
+                              res.status = WriteResult::Status::kConflict;
+                            } else {
+                              res.status = WriteResult::Status::kOk;
+                              res.owner = int64_of(r, 0, 0);
+                            }
+                          }},
+               batch[i].command);
   }
   return Outcome::kCommitted;
 }

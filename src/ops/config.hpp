@@ -15,7 +15,7 @@ struct Config {
   AuthMode auth = AuthMode::kRequired;
   bool allow_open = false;
   unsigned threads = 1;
-  unsigned db_pool = 0;  // PostgreSQL read connections; 0: two per thread
+  unsigned db_pool = 0;     // PostgreSQL read connections; 0: two per thread
   unsigned rate_limit = 0;  // requests per second per client; 0: none
   std::string log_level = "info";
 };

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 
 #include <simdjson.h>
 
+#include "store/search.hpp"
 #include "store/store.hpp"
 #include "store/testing.hpp"
 #include "util/time.hpp"
@@ -497,6 +499,246 @@ TEST_P(StoreBehaviour, EachReaderSeesCommittedWrites) {
     EXPECT_TRUE(s->reader(i).ping());
   }
   EXPECT_THROW(s->reader(3), std::out_of_range);
+}
+
+// ---------------------------------------------------------------- the query language
+
+constexpr const char* kWords[] = {"alpha", "Alpha", "ALPHA",  "beta",    "report", "reporting",
+                                  "rep",   "draft", "review", "meeting", "budget", "bug",
+                                  "café",  "zeta",  "A_b",    "a[b",     "東京",   "Zulu"};
+constexpr const char* kTagPool[] = {"work", "Work", "home", "urgent", "x y", "été", "q3"};
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return s;
+}
+
+// Tokens of a text as far as the reference needs: ASCII letters and digits
+// (lowered), 'é' folded to 'e', everything else separates.
+std::vector<std::string> ascii_tokens(std::string text) {
+  for (std::size_t at; (at = text.find("é")) != std::string::npos;) text.replace(at, 2, "e");
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text + " ") {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    } else {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+// Which tasks of `all` match `q` (searching `words`), in API.md's order.
+std::vector<TaskRow> reference(const std::vector<TaskRow>& all, const ListSpec& q,
+                               const std::vector<std::string>& words) {
+  std::vector<TaskRow> out;
+  for (const TaskRow& t : all) {
+    if (q.status_mask && !(q.status_mask & (1u << t.status))) continue;
+    if (t.priority < q.priority_min.value_or(INT64_MIN) ||
+        t.priority > q.priority_max.value_or(INT64_MAX)) {
+      continue;
+    }
+    if (q.due_after && !(t.due_at && *t.due_at > *q.due_after)) continue;
+    if (q.due_before && !(t.due_at && *t.due_at < *q.due_before)) continue;
+    bool tags_ok = true;
+    for (const std::string& tag : q.tags) {
+      tags_ok &= std::find(t.tags.begin(), t.tags.end(), tag) != t.tags.end();
+    }
+    if (!tags_ok) continue;
+    std::vector<std::string> toks = ascii_tokens(t.title + " " + t.description);
+    for (const std::string& tag : t.tags) {
+      for (const std::string& x : ascii_tokens(tag)) toks.push_back(x);
+    }
+    bool words_ok = true;
+    for (const std::string& w : words) {
+      bool any = false;
+      for (const std::string& tok : toks) any |= tok.starts_with(w);
+      words_ok &= any;
+    }
+    if (words_ok) out.push_back(t);
+  }
+  auto less = [&](const TaskRow& a, const TaskRow& b) {
+    switch (q.sort) {
+      case SortKey::kCreatedAt:
+        if (a.created_at != b.created_at) return a.created_at < b.created_at;
+        break;
+      case SortKey::kUpdatedAt:
+        if (a.updated_at != b.updated_at) return a.updated_at < b.updated_at;
+        break;
+      case SortKey::kPriority:
+        if (a.priority != b.priority) return a.priority < b.priority;
+        break;
+      case SortKey::kTitle: {
+        std::string ka = lower_ascii(a.title), kb = lower_ascii(b.title);
+        if (ka != kb) return ka < kb;
+        break;
+      }
+      case SortKey::kDueAt:
+      case SortKey::kRelevance:
+        break;
+    }
+    return a.id < b.id;
+  };
+  std::sort(out.begin(), out.end(), [&](const TaskRow& a, const TaskRow& b) {
+    if (q.sort == SortKey::kDueAt) {
+      if (a.due_at.has_value() != b.due_at.has_value()) return a.due_at.has_value();
+      if (a.due_at && *a.due_at != *b.due_at) {
+        return q.descending ? *a.due_at > *b.due_at : *a.due_at < *b.due_at;
+      }
+      return q.descending ? b.id < a.id : a.id < b.id;
+    }
+    return q.descending ? less(b, a) : less(a, b);
+  });
+  return out;
+}
+
+// Every task of `q`, page by page, checking each page's shape.
+std::vector<util::Uuid> walk(Store& s, ListSpec q) {
+  std::vector<util::Uuid> ids;
+  q.has_after = false;
+  for (int pages = 0; pages < 2000; ++pages) {
+    Page p = page(s, q);
+    for (const Row& r : p.rows) ids.push_back(r.id);
+    EXPECT_LE(static_cast<int>(p.rows.size()), q.limit);
+    if (!p.end.more) return ids;
+    EXPECT_EQ(static_cast<int>(p.rows.size()), q.limit) << "a page with more to come must be full";
+    EXPECT_EQ(p.end.last.id, ids.back());
+    q.has_after = true;
+    q.after = p.end.last;
+  }
+  ADD_FAILURE() << "pagination does not end";
+  return ids;
+}
+
+// Random queries over tasks full of ties, each paged to the end, against
+// API.md's filters and orders computed here: every backend must agree with
+// the same reference (so they agree with each other).
+TEST_P(StoreBehaviour, ListMatchesTheReference) {
+  std::mt19937_64 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  std::vector<TaskRow> all;
+  std::vector<std::future<WriteResult>> fs;
+  for (int i = 0; i < 300; ++i) {
+    TaskRow t;
+    t.created_at = 1'700'000'000'000 + pick(60);
+    t.id = util::next_uuid7(t.created_at);
+    t.updated_at = t.created_at + pick(3) * 1000LL;
+    t.version = 1;
+    t.status = pick(3);
+    t.priority = 1 + pick(5);
+    if (pick(10) < 6) t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000LL;
+    t.title = kWords[pick(std::size(kWords))];
+    if (pick(2)) t.title += std::string(" ") + kWords[pick(std::size(kWords))];
+    for (int w = pick(5); w > 0; --w)
+      t.description += std::string(kWords[pick(std::size(kWords))]) + " ";
+    for (int k = pick(4); k > 0; --k) {
+      std::string tag = kTagPool[pick(std::size(kTagPool))];
+      if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end()) t.tags.push_back(tag);
+    }
+    t.body = body_of(t);
+    all.push_back(t);
+    fs.push_back(testing::enqueue(s(), create_of(t)));
+  }
+  s().flush();
+  for (auto& f : fs) ASSERT_EQ(f.get().status, Status::kOk);
+  // Then updates and deletes, which must keep every index in step.
+  std::vector<TaskRow> kept;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    TaskRow& t = all[i];
+    if (i % 9 == 0) {
+      ASSERT_EQ(run(s(), delete_of(t)).status, Status::kOk);
+      continue;
+    }
+    if (i % 7 == 4) {
+      UpdateTask up = update_of(t, [&](TaskRow& r) {
+        r.title = std::string("review ") + kWords[i % std::size(kWords)];
+        r.tags = {"work", "renamed"};
+        r.status = 2;
+        if (i % 2) r.due_at.reset();
+      });
+      t = up.row;
+      ASSERT_EQ(run(s(), std::move(up)).status, Status::kOk);
+    }
+    kept.push_back(t);
+  }
+  const char* search_words[] = {"rep",     "report", "alpha", "caf",    "cafe", "b",     "zulu",
+                                "nothing", "review", "work",  "urgent", "ete",  "budget"};
+  for (int round = 0; round < 250; ++round) {
+    ListSpec q;
+    if (pick(3) == 0) q.status_mask = static_cast<unsigned>(1 + pick(7));
+    if (pick(3) == 0) {
+      q.priority_min = 1 + pick(5);
+      q.priority_max = 1 + pick(5);
+    }
+    if (pick(4) == 0) q.due_after = 1'800'000'000'000 + pick(40) * 3'600'000LL;
+    if (pick(4) == 0) q.due_before = 1'800'000'000'000 + pick(40) * 3'600'000LL;
+    for (int k = pick(4) == 0 ? 1 + pick(2) : 0; k > 0; --k) {
+      q.tags.push_back(pick(8) == 0 ? "absent" : kTagPool[pick(std::size(kTagPool))]);
+    }
+    std::sort(q.tags.begin(), q.tags.end());
+    q.tags.erase(std::unique(q.tags.begin(), q.tags.end()), q.tags.end());
+    std::vector<std::string> words;
+    if (pick(4) == 0) {
+      std::string text;
+      for (int w = 1 + pick(2); w > 0; --w) {
+        words.push_back(search_words[pick(std::size(search_words))]);
+        text += words.back() + " ";
+      }
+      ASSERT_EQ(parse_search(text, q.search), SearchStatus::kOk);
+    }
+    q.sort = static_cast<SortKey>(pick(q.search.empty() ? 5 : 6));
+    q.descending = pick(2);
+    q.limit = pick(4) == 0 ? 1000 : 1 + pick(9);
+
+    std::vector<util::Uuid> want;
+    for (const TaskRow& t : reference(kept, q, words)) want.push_back(t.id);
+    std::vector<util::Uuid> got = walk(s(), q);
+    SCOPED_TRACE("round " + std::to_string(round) + " sort " + std::to_string(int(q.sort)) +
+                 (q.descending ? " desc" : " asc") + " limit " + std::to_string(q.limit) +
+                 " search " + search_text(q.search));
+    if (q.sort == SortKey::kRelevance) {
+      // Relevance: every match exactly once (the order is the backend's rank).
+      std::set<util::Uuid> unique(got.begin(), got.end());
+      EXPECT_EQ(unique.size(), got.size()) << "a task served twice";
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+    }
+    EXPECT_EQ(got, want);
+    if (HasFailure()) return;
+  }
+}
+
+// Relevance puts a match in the title before one in the tags, before one
+// in the description only; ties newest first.
+TEST_P(StoreBehaviour, RelevanceRanksTitleAboveTagsAboveDescription) {
+  TaskRow in_desc = new_row("nothing here");
+  in_desc.description = "the quarterly report";
+  in_desc.body = body_of(in_desc);
+  TaskRow in_tags = new_row("nothing either");
+  in_tags.tags = {"report"};
+  in_tags.body = body_of(in_tags);
+  TaskRow in_title = new_row("report for the board");
+  TaskRow older_title = testing::new_row("report, older", kLocalOwner, in_title.created_at - 1000);
+  for (const TaskRow& t : {in_desc, in_tags, older_title, in_title}) {
+    ASSERT_EQ(run(s(), create_of(t)).status, Status::kOk);
+  }
+  ListSpec q;
+  ASSERT_EQ(parse_search("rep", q.search), SearchStatus::kOk);
+  q.sort = SortKey::kRelevance;
+  std::vector<Row> rows = list(s(), q);
+  ASSERT_EQ(rows.size(), 4u);
+  std::vector<util::Uuid> order;
+  for (const Row& r : rows) order.push_back(r.id);
+  // The two title matches first (their order is the rank's: equal ranks go
+  // newest first), then tags, then description.
+  EXPECT_TRUE((order[0] == in_title.id && order[1] == older_title.id) ||
+              (order[0] == older_title.id && order[1] == in_title.id));
+  EXPECT_EQ(order[2], in_tags.id);
+  EXPECT_EQ(order[3], in_desc.id);
 }
 
 }  // namespace

@@ -109,10 +109,17 @@ bool PgReader::ping() {
   return up_.load(std::memory_order_acquire) && live_.load(std::memory_order_acquire) > 0;
 }
 
+// The first connection until it has kSpill answers pending, then the least
+// busy: a round's reads on one connection share one Sync, one write() and
+// one wake-up of one PostgreSQL backend; more connections only help when
+// one is busy (a slow list ahead in its pipeline).
 PgReader::Link* PgReader::pick() {
+  constexpr std::size_t kSpill = 32;
   Link* best = nullptr;
   for (auto& l : links_) {
-    if (l->conn && (!best || l->expect.size() < best->expect.size())) best = l.get();
+    if (!l->conn) continue;
+    if (l->expect.size() < kSpill) return l.get();
+    if (!best || l->expect.size() < best->expect.size()) best = l.get();
   }
   return best;
 }

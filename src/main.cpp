@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "api/json_input.hpp"
 #include "http/server.hpp"
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
@@ -64,6 +65,7 @@ int serve(const Config& cfg) {
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
+  so.limits.body_padding = brisk::api::kBodyPadding;
   brisk::http::Server server(so, app.router());
   server.on_drain = [&app] {
     app.health().set_draining();

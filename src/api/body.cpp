@@ -7,8 +7,10 @@
 namespace brisk::api {
 
 bool media_type_is(const http::Request& req, std::string_view type) {
-  std::string_view mt = util::trim(req.content_type.substr(0, req.content_type.find(';')));
-  return req.has_content_type && util::iequals(mt, type);
+  const http::HeaderField* ct = req.find_header("content-type");
+  if (!ct) return false;
+  std::string_view mt = util::trim(ct->value.substr(0, ct->value.find(';')));
+  return util::iequals(mt, type);
 }
 
 bool require_json(http::Exchange& ex, bool allow_merge_patch) {

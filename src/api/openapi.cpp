@@ -64,8 +64,8 @@ constexpr ResponseDoc kUnauthorized =
 
 class Generator {
  public:
-  Generator(const http::Router& router, const DocumentInfo& info, std::string& out)
-      : router_(router), info_(info), w_(out) {}
+  Generator(const RouteTable& table, const DocumentInfo& info, std::string& out)
+      : table_(table), info_(info), w_(out) {}
 
   void run() {
     w_.StartObject();
@@ -134,9 +134,9 @@ class Generator {
   void write_paths() {
     // Routes in registration order, grouped by pattern.
     std::vector<std::string_view> patterns;
-    for (const http::Route& r : router_.routes()) {
-      if (std::find(patterns.begin(), patterns.end(), r.pattern) == patterns.end()) {
-        patterns.push_back(r.pattern);
+    for (const DocumentedRoute& d : table_.routes()) {
+      if (std::find(patterns.begin(), patterns.end(), d.route.pattern) == patterns.end()) {
+        patterns.push_back(d.route.pattern);
       }
     }
     w_.Key("paths");
@@ -145,22 +145,22 @@ class Generator {
       w_.Key(p);
       w_.StartObject();
       std::vector<http::Method> seen;
-      for (const http::Route& r : router_.routes()) {
+      for (const DocumentedRoute& d : table_.routes()) {
+        const http::Route& r = d.route;
         if (r.pattern != p) continue;
         if (std::find(seen.begin(), seen.end(), r.method) != seen.end()) {
           fail(r, "registered twice");
         }
         seen.push_back(r.method);
-        write_operation(r);
+        write_operation(r, d.doc);
       }
       w_.EndObject();
     }
     w_.EndObject();
   }
 
-  void write_operation(const http::Route& r) {
-    const Operation* op = r.doc;
-    if (!op) fail(r, "has no operation description (Route::doc)");
+  void write_operation(const http::Route& r, const Operation* op) {
+    if (!op) fail(r, "has no operation description");
     if (op->operation_id.empty() || op->summary.empty())
       fail(r, "needs an operationId and a summary");
     for (const std::string& id : operation_ids_) {
@@ -404,7 +404,7 @@ class Generator {
     w_.EndObject();
   }
 
-  const http::Router& router_;
+  const RouteTable& table_;
   const DocumentInfo& info_;
   JsonWriter w_;
   std::map<std::string_view, const SchemaDoc*> schemas_;  // sorted by name
@@ -413,10 +413,10 @@ class Generator {
 
 }  // namespace
 
-std::string write_openapi(const http::Router& router, const DocumentInfo& info) {
+std::string write_openapi(const RouteTable& table, const DocumentInfo& info) {
   std::string out;
   out.reserve(std::size_t{64} * 1024);
-  Generator(router, info, out).run();
+  Generator(table, info, out).run();
   return out;
 }
 

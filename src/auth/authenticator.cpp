@@ -56,7 +56,7 @@ void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing) 
 Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& owner,
                                               util::Uuid& id) const {
   bool missing = false;
-  std::string_view token = bearer_token(ex.request().authorization, missing);
+  std::string_view token = bearer_token(ex.request().header("authorization"), missing);
   if (token.empty()) {
     reply_unauthorized(
         ex,

@@ -219,10 +219,10 @@ class Me final : public http::Handler {
 AuthRoutes::AuthRoutes(AuthContext ctx) : ctx_(ctx) {}
 AuthRoutes::~AuthRoutes() = default;
 
-void AuthRoutes::register_on(http::Router& r) {
+void AuthRoutes::register_on(api::RouteTable& r) {
   auto add = [&](http::Method m, std::string_view pattern, const api::Operation& doc,
                  std::unique_ptr<http::Handler> h) {
-    r.add({m, pattern, h.get(), &doc});
+    r.add({m, pattern, h.get()}, doc);
     handlers_.push_back(std::move(h));
   };
   add(http::Method::kPost, "/auth/register", kRegisterOp, std::make_unique<Register>(ctx_));

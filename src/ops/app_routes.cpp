@@ -37,18 +37,18 @@ AppRoutes::AppRoutes(store::Store& s, AppOptions opts)
       auth_({s, authenticator_, tokens_, hashing_, throttle_}),
       health_(s),
       metrics_(s) {
-  tasks_.register_on(router_);
-  auth_.register_on(router_);
-  health_.register_on(router_);
-  metrics_.register_on(router_);
-  docs_.register_on(router_);
-  web_ui_.register_on(router_);
+  tasks_.register_on(table_);
+  auth_.register_on(table_);
+  health_.register_on(table_);
+  metrics_.register_on(table_);
+  docs_.register_on(table_);
+  web_ui_.register_on(table_);
 }
 
 void AppRoutes::prepare_document() {
   api::DocumentInfo info = document_info();
   info.servers.push_back({"/", "This server"});
-  docs_.set_document(api::write_openapi(router_, info));
+  docs_.set_document(api::write_openapi(table_, info));
 }
 
 api::DocumentInfo document_info() {
@@ -75,7 +75,7 @@ std::string openapi_document() {
   AppRoutes app(none, {});
   api::DocumentInfo info = document_info();
   info.servers.push_back({"http://127.0.0.1:8000", "brisk serve with its default --listen"});
-  return api::write_openapi(app.router(), info);
+  return api::write_openapi(app.routes(), info);
 }
 
 }  // namespace brisk::ops

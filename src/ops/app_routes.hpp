@@ -28,7 +28,8 @@ struct AppOptions {
 class AppRoutes {
  public:
   AppRoutes(store::Store& s, AppOptions opts);
-  const http::Router& router() const { return router_; }
+  const http::Router& router() const { return table_.router(); }
+  const api::RouteTable& routes() const { return table_; }
   HealthRoutes& health() { return health_; }
   MetricsRoutes& metrics() { return metrics_; }
   // Generates the document served at /openapi.json (with `servers`).
@@ -42,7 +43,7 @@ class AppRoutes {
   auth::Authenticator authenticator_;
   auth::LoginThrottle throttle_;
   util::WorkPool hashing_;
-  http::Router router_;
+  api::RouteTable table_;
   tasks::TaskRoutes tasks_;
   auth::AuthRoutes auth_;
   HealthRoutes health_;

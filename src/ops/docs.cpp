@@ -154,12 +154,12 @@ void DocsRoutes::set_document(std::string json) {
       http::FileHeaders{"application/json", kRevalidate}, std::move(json), true);
 }
 
-void DocsRoutes::register_on(http::Router& r) {
+void DocsRoutes::register_on(api::RouteTable& r) {
   handlers_.push_back(
       std::make_unique<FileHandler>(document_, 500, "the OpenAPI document was not prepared"));
-  r.add({http::Method::kGet, "/openapi.json", handlers_.back().get(), &kOpenApiOp});
-  r.add({http::Method::kGet, "/docs", ui_.page_handler(), &kDocsOp});
-  r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler(), &kAssetOp});
+  r.add({http::Method::kGet, "/openapi.json", handlers_.back().get()}, kOpenApiOp);
+  r.add({http::Method::kGet, "/docs", ui_.page_handler()}, kDocsOp);
+  r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler()}, kAssetOp);
 }
 
 }  // namespace brisk::ops

@@ -180,9 +180,9 @@ void MetricsRoutes::attach(const http::Server& server) {
   state_->server = &server;
 }
 
-void MetricsRoutes::register_on(http::Router& r) {
+void MetricsRoutes::register_on(api::RouteTable& r) {
   handlers_.push_back(std::make_unique<Metrics>(this, state_.get()));
-  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), &kMetricsOp, false});
+  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), false}, kMetricsOp);
 }
 
 }  // namespace brisk::ops

@@ -9,10 +9,10 @@ namespace brisk::tasks {
 TaskRoutes::TaskRoutes(Context ctx) : ctx_(std::move(ctx)) {}
 TaskRoutes::~TaskRoutes() = default;
 
-void TaskRoutes::register_on(http::Router& r) {
+void TaskRoutes::register_on(api::RouteTable& r) {
   auto add = [&](http::Method m, std::string_view pattern, const api::Operation& doc,
                  std::unique_ptr<http::Handler> h) {
-    r.add({m, pattern, h.get(), &doc});
+    r.add({m, pattern, h.get()}, doc);
     handlers_.push_back(std::move(h));
   };
   add(http::Method::kGet, "/tasks", kListTasksOp, make_list_handler(ctx_));

@@ -65,8 +65,12 @@ class CreateTask final : public http::Handler {
     if (!ctx_.auth.authenticate(ex, owner) || !api::require_json(ex, false)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
+    const http::HeaderField* key = req.find_header("idempotency-key");
+    if (key && key->repeated) {
+      return api::reply_problem(ex, 400, "a header that takes one value was sent twice");
+    }
     api::Errors errs;
-    if (req.has_idempotency_key && !valid_idempotency_key(req.idempotency_key)) {
+    if (key && !valid_idempotency_key(key->value)) {
       errs.push_back({"header", "idempotency-key", -1, "idempotency_key_invalid",
                       "Idempotency-Key must be 1..255 visible ASCII characters"});
     }
@@ -75,9 +79,8 @@ class CreateTask final : public http::Handler {
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     const std::int64_t now = util::now_unix_ms();
     store::CreateTask cmd{new_task(owner, std::move(fields), now), {}};
-    if (req.has_idempotency_key) {
-      cmd.idempotency = {std::string(req.idempotency_key), std::string(req.body),
-                         now - kIdempotencyTtlMs};
+    if (key) {
+      cmd.idempotency = {std::string(key->value), std::string(req.body), now - kIdempotencyTtlMs};
     }
     submit(ctx_.store, ex, std::move(cmd), [](Exchange& ex2, const WriteResult& r) {
       switch (r.status) {
@@ -183,8 +186,8 @@ class UpdateTask final : public http::Handler {
     api::Errors errs;
     ch.mask = api::bind(kTaskModel, obj, api::Mode::kUpdate, ch.patch, errs);
     if (!errs.empty()) return api::reply_invalid(ex, errs);
-    const http::Request& req = ex.request();
-    ch.if_match = parse_if_match(req.if_match, !req.if_match.empty());
+    const std::string_view if_match = ex.request().header("if-match");
+    ch.if_match = parse_if_match(if_match, !if_match.empty());
     attempt(ctx_, ex, std::move(ch));
   }
 
@@ -199,8 +202,8 @@ class DeleteTask final : public http::Handler {
   void handle(Exchange& ex) override {
     Change ch;
     if (!ctx_.auth.authenticate(ex, ch.owner) || !parse_task_id(ex, ch.id)) return;
-    const http::Request& req = ex.request();
-    ch.if_match = parse_if_match(req.if_match, !req.if_match.empty());
+    const std::string_view if_match = ex.request().header("if-match");
+    ch.if_match = parse_if_match(if_match, !if_match.empty());
     ch.remove = true;
     attempt(ctx_, ex, std::move(ch));
   }

@@ -234,17 +234,7 @@ class Generator {
       w_.Bool(false);
       if (!q.description.empty()) put("description", q.description);
       w_.Key("schema");
-      std::string_view one = q.schema_json.empty() ? R"({"type":"string"})" : q.schema_json;
-      if (q.repeatable) {
-        // ?tag=a&tag=b: form style, exploded (OpenAPI's default for query).
-        w_.StartObject();
-        put("type", "array");
-        w_.Key("items");
-        detail::write_json_text(w_, one);
-        w_.EndObject();
-      } else {
-        detail::write_json_text(w_, one);
-      }
+      write_query_schema(q, w_);
       w_.EndObject();
     }
     for (const ParamDoc& p : op.params) {
@@ -334,6 +324,9 @@ class Generator {
       ref(*d.schema);
       if (d.problem) {
         write_problem_example(d);
+      } else if (d.write_example) {
+        w_.Key("example");
+        d.write_example(w_);
       } else if (!d.example.empty()) {
         w_.Key("example");
         detail::write_json_text(w_, d.example);

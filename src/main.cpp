@@ -95,25 +95,24 @@ int serve(const Config& cfg) {
   return 0;
 }
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{"brisk: a fast task-management REST API server"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("brisk ") + BRISK_VERSION);
+// What `brisk serve` reads as text before it is checked into a Config.
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8000";
+  std::string auth = "required";
+  std::string rate;
+};
 
-  Config cfg;
-  cfg.threads = brisk::ops::usable_cores();
-  std::string listen = "127.0.0.1:8000", auth = "required", rate;
-
+void add_serve_command(CLI::App& app, Config& cfg, ServeArgs& args) {
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the API");
   serve_cmd
-      ->add_option("--listen", listen,
+      ->add_option("--listen", args.listen,
                    "Address to serve on, HOST:PORT or [V6]:PORT; port 0 picks one")
       ->envname("BRISK_LISTEN")
       ->capture_default_str();
   serve_cmd->add_option("--db", cfg.db, "SQLite file path or :memory:")
       ->envname("BRISK_DB")
       ->capture_default_str();
-  serve_cmd->add_option("--auth", auth, "required or off (off: single user, no accounts)")
+  serve_cmd->add_option("--auth", args.auth, "required or off (off: single user, no accounts)")
       ->envname("BRISK_AUTH")
       ->capture_default_str()
       ->check(CLI::IsMember({"required", "off"}));
@@ -125,14 +124,69 @@ int run_cli(int argc, char** argv) {
       ->envname("BRISK_THREADS")
       ->capture_default_str()
       ->check(CLI::Range(1u, 256u));
-  serve_cmd->add_option("--rate-limit", rate, "Per-client request rate, N/s (burst N)")
+  serve_cmd->add_option("--rate-limit", args.rate, "Per-client request rate, N/s (burst N)")
       ->envname("BRISK_RATE_LIMIT");
   serve_cmd
       ->add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
       ->envname("BRISK_LOG_LEVEL")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
 
+// The checks of `brisk serve`'s options that CLI11 cannot make; then serves.
+int checked_serve(Config& cfg, const ServeArgs& args) {
+  std::string err;
+  if (!brisk::ops::parse_listen(args.listen, cfg.host, cfg.port, err)) {
+    return fail("--listen: " + err);
+  }
+  cfg.auth = args.auth == "off" ? brisk::ops::AuthMode::kOff : brisk::ops::AuthMode::kRequired;
+  if (!args.rate.empty() && !brisk::ops::parse_rate_limit(args.rate, cfg.rate_limit)) {
+    return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
+  }
+  // Never serve without authentication beyond loopback unless the operator opts in.
+  if (cfg.auth == brisk::ops::AuthMode::kOff && !brisk::ops::is_loopback(cfg.host) &&
+      !cfg.allow_open) {
+    return fail("refusing to serve with --auth off on " + cfg.host +
+                ", which is not a loopback address: anyone who can reach it could read and change "
+                "every task. Use --auth required, or pass --allow-open to accept that");
+  }
+  return serve(cfg);
+}
+
+int print_openapi() {
+  std::string doc;
+  try {
+    doc = brisk::ops::openapi_document();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  doc.push_back('\n');
+  std::fwrite(doc.data(), 1, doc.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+int rotate_key(const std::string& db) {
+  try {
+    brisk::store::StoreOptions so;
+    so.target = db;
+    so.rotate_token_key = true;
+    brisk::ops::open_store(so)->stop();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  std::printf("token signing key replaced: every token issued before now is invalid\n");
+  return 0;
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"brisk: a fast task-management REST API server"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("brisk ") + BRISK_VERSION);
+
+  Config cfg;
+  cfg.threads = brisk::ops::usable_cores();
+  ServeArgs serve_args;
+  add_serve_command(app, cfg, serve_args);
   app.add_subcommand("openapi",
                      "Print the OpenAPI document (as GET /openapi.json serves it, "
                      "apart from servers) and exit");
@@ -150,50 +204,13 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-
-  if (app.got_subcommand("openapi")) {
-    std::string doc;
-    try {
-      doc = brisk::ops::openapi_document();
-    } catch (const std::exception& e) {
-      return fail(e.what());
-    }
-    doc.push_back('\n');
-    std::fwrite(doc.data(), 1, doc.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 1;
-  }
+  if (app.got_subcommand("openapi")) return print_openapi();
   if (app.got_subcommand("version")) {
     std::printf("brisk %s\n", BRISK_VERSION);
     return 0;
   }
-
-  if (app.got_subcommand("rotate-key")) {
-    try {
-      brisk::store::StoreOptions so;
-      so.target = rotate_db;
-      so.rotate_token_key = true;
-      brisk::ops::open_store(so)->stop();
-    } catch (const std::exception& e) {
-      return fail(e.what());
-    }
-    std::printf("token signing key replaced: every token issued before now is invalid\n");
-    return 0;
-  }
-
-  std::string err;
-  if (!brisk::ops::parse_listen(listen, cfg.host, cfg.port, err)) return fail("--listen: " + err);
-  cfg.auth = auth == "off" ? brisk::ops::AuthMode::kOff : brisk::ops::AuthMode::kRequired;
-  if (!rate.empty() && !brisk::ops::parse_rate_limit(rate, cfg.rate_limit)) {
-    return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
-  }
-  // Never serve without authentication beyond loopback unless the operator opts in.
-  if (cfg.auth == brisk::ops::AuthMode::kOff && !brisk::ops::is_loopback(cfg.host) &&
-      !cfg.allow_open) {
-    return fail("refusing to serve with --auth off on " + cfg.host +
-                ", which is not a loopback address: anyone who can reach it could read and change "
-                "every task. Use --auth required, or pass --allow-open to accept that");
-  }
-  return serve(cfg);
+  if (app.got_subcommand("rotate-key")) return rotate_key(rotate_db);
+  return checked_serve(cfg, serve_args);
 }
 
 }  // namespace

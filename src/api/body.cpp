@@ -13,7 +13,8 @@ bool media_type_is(const http::Request& req, std::string_view type) {
   return util::iequals(mt, type);
 }
 
-bool require_json(http::Exchange& ex, bool allow_merge_patch) {
+bool require_json(http::Exchange& ex, JsonMedia accepted) {
+  const bool allow_merge_patch = accepted == JsonMedia::kJsonMergePatch;
   const http::Request& req = ex.request();
   if (media_type_is(req, "application/json") ||
       (allow_merge_patch && media_type_is(req, "application/merge-patch+json"))) {

@@ -18,8 +18,10 @@ void TaskRoutes::register_on(api::RouteTable& r) {
   add(http::Method::kGet, "/tasks", kListTasksOp, make_list_handler(ctx_));
   add(http::Method::kPost, "/tasks", kCreateTaskOp, make_create_handler(ctx_));
   add(http::Method::kGet, "/tasks/{id}", kGetTaskOp, make_get_handler(ctx_));
-  add(http::Method::kPut, "/tasks/{id}", kUpdateTaskOp, make_update_handler(ctx_, false));
-  add(http::Method::kPatch, "/tasks/{id}", kPatchTaskOp, make_update_handler(ctx_, true));
+  add(http::Method::kPut, "/tasks/{id}", kUpdateTaskOp,
+      make_update_handler(ctx_, UpdateStyle::kPut));
+  add(http::Method::kPatch, "/tasks/{id}", kPatchTaskOp,
+      make_update_handler(ctx_, UpdateStyle::kPatch));
   add(http::Method::kDelete, "/tasks/{id}", kDeleteTaskOp, make_delete_handler(ctx_));
 }
 

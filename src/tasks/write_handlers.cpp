@@ -62,7 +62,7 @@ class CreateTask final : public http::Handler {
   void handle(Exchange& ex) override {
     const http::Request& req = ex.request();
     store::Owner owner;
-    if (!ctx_.auth.authenticate(ex, owner) || !api::require_json(ex, false)) return;
+    if (!ctx_.auth.authenticate(ex, owner) || !api::require_json(ex, api::JsonMedia::kJson)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
     const http::HeaderField* key = req.find_header("idempotency-key");
@@ -176,11 +176,14 @@ void attempt(Context& ctx, Exchange& ex, Change&& ch) {
 
 class UpdateTask final : public http::Handler {
  public:
-  UpdateTask(Context& c, bool merge_patch) : ctx_(c), merge_patch_(merge_patch) {}
+  UpdateTask(Context& c, UpdateStyle style)
+      : ctx_(c),
+        media_(style == UpdateStyle::kPatch ? api::JsonMedia::kJsonMergePatch
+                                            : api::JsonMedia::kJson) {}
   void handle(Exchange& ex) override {
     Change ch;
     if (!ctx_.auth.authenticate(ex, ch.owner) || !parse_task_id(ex, ch.id)) return;
-    if (!api::require_json(ex, merge_patch_)) return;
+    if (!api::require_json(ex, media_)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
     api::Errors errs;
@@ -193,7 +196,7 @@ class UpdateTask final : public http::Handler {
 
  private:
   Context& ctx_;
-  bool merge_patch_;
+  api::JsonMedia media_;
 };
 
 class DeleteTask final : public http::Handler {
@@ -217,8 +220,8 @@ class DeleteTask final : public http::Handler {
 std::unique_ptr<http::Handler> make_create_handler(Context& ctx) {
   return std::make_unique<CreateTask>(ctx);
 }
-std::unique_ptr<http::Handler> make_update_handler(Context& ctx, bool merge_patch) {
-  return std::make_unique<UpdateTask>(ctx, merge_patch);
+std::unique_ptr<http::Handler> make_update_handler(Context& ctx, UpdateStyle style) {
+  return std::make_unique<UpdateTask>(ctx, style);
 }
 std::unique_ptr<http::Handler> make_delete_handler(Context& ctx) {
   return std::make_unique<DeleteTask>(ctx);

@@ -33,7 +33,8 @@ struct Parsed {
 
 TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
   store::NoStore none;
-  AppRoutes app(none, {});
+  api::RouteTable table;
+  AppRoutes app(none, {}, table);
   std::set<Pair> routed;
   for (const http::Route& r : app.router().routes()) {
     routed.emplace(std::string(http::method_name(r.method)), std::string(r.pattern));
@@ -67,7 +68,8 @@ TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
 
 TEST(AppRoutesOpenApi, CliDocumentDiffersFromServedOnlyInServers) {
   store::NoStore none;
-  AppRoutes app(none, {});
+  api::RouteTable table;
+  AppRoutes app(none, {}, table);
   api::DocumentInfo info = document_info();
   info.servers.push_back({"http://127.0.0.1:8000", "brisk serve with its default --listen"});
   EXPECT_EQ(openapi_document(), api::write_openapi(app.routes(), info));

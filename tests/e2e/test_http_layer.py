@@ -656,3 +656,22 @@ def test_server_survives_abrupt_disconnects(server):
         s.close()  # RST
     r = httpx.get(f"{server.url}/healthz", timeout=5)
     assert r.status_code == 200
+
+
+def test_date_header_is_not_behind_the_clock(server):
+    # Regression: the Date header was refreshed once a second from the
+    # kernel's coarse clock, just after the second turned, and could then
+    # show the previous second for the whole second.
+    from email.utils import parsedate_to_datetime
+    behind = 0
+    for _ in range(15):
+        now = time.time()
+        time.sleep(1.02 - (now % 1.0))  # 20 ms into the next second
+        before = time.time()
+        with RawConn.to(server) as c:
+            c.send(request_bytes("GET", "/healthz"))
+            r = c.read_response()
+        date = parsedate_to_datetime(r.header("date")).timestamp()
+        if date < int(before):
+            behind += 1
+    assert behind == 0, f"Date was a second behind in {behind} of 15 requests"

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from e2e_helpers import make_client
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -16,7 +18,10 @@ def session_block() -> str:
     return text[start:text.index("```\n", text.index("```sh", start) + 5)]
 
 
-def test_readme_create_then_search_finds_the_task(client):
+def test_readme_create_then_search_finds_the_task(brisk_factory):
+    # A server of its own: the README's session starts from an empty list.
+    b = brisk_factory(auth="off")
+    client = make_client(b.url)
     block = session_block()
     body = re.search(r"-X POST localhost:8000/tasks .*?-d '(\{.*?\})'", block, re.S).group(1)
     created = client.post("/tasks", json=json.loads(body))
@@ -27,4 +32,5 @@ def test_readme_create_then_search_finds_the_task(client):
     found = client.get(query)
     assert found.status_code == 200, found.text
     ids = [t["id"] for t in found.json()["tasks"]]
-    assert created.json()["id"] in ids, f"{query} does not find the task the README created"
+    assert ids == [created.json()["id"]], f"{query} does not find the task the README created"
+    assert found.json()["count"] == 1 and found.json()["next_cursor"] is None

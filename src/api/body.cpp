@@ -7,11 +7,14 @@
 namespace brisk::api {
 
 bool media_type_is(const http::Request& req, std::string_view type) {
-  std::string_view mt = util::trim(req.content_type.substr(0, req.content_type.find(';')));
-  return req.has_content_type && util::iequals(mt, type);
+  const http::HeaderField* ct = req.find_header("content-type");
+  if (!ct) return false;
+  std::string_view mt = util::trim(ct->value.substr(0, ct->value.find(';')));
+  return util::iequals(mt, type);
 }
 
-bool require_json(http::Exchange& ex, bool allow_merge_patch) {
+bool require_json(http::Exchange& ex, JsonMedia accepted) {
+  const bool allow_merge_patch = accepted == JsonMedia::kJsonMergePatch;
   const http::Request& req = ex.request();
   if (media_type_is(req, "application/json") ||
       (allow_merge_patch && media_type_is(req, "application/merge-patch+json"))) {

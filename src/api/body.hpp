@@ -1,5 +1,6 @@
 // Shared request checks for handlers: media type (415), JSON body (400).
 #pragma once
+#include <cstdint>
 #include <string_view>
 
 #include <simdjson.h>
@@ -8,9 +9,13 @@
 
 namespace brisk::api {
 
-// True if Content-Type is application/json (or, when allowed,
-// application/merge-patch+json); otherwise answers 415 and returns false.
-bool require_json(http::Exchange& ex, bool allow_merge_patch);
+// True if Content-Type is one `accepted` allows; otherwise answers 415 and
+// returns false.
+enum class JsonMedia : std::uint8_t {
+  kJson,            // application/json
+  kJsonMergePatch,  // application/json or application/merge-patch+json
+};
+bool require_json(http::Exchange& ex, JsonMedia accepted);
 
 // Parses the body as a JSON object; otherwise answers 400 and returns false.
 bool parse_object(http::Exchange& ex, simdjson::dom::object& obj);

@@ -7,6 +7,10 @@
 
 namespace brisk::api {
 
+// Bytes the JSON parser may read past the end of its input: the HTTP layer
+// leaves this much after every request body (http::Limits::body_padding).
+inline constexpr std::size_t kBodyPadding = simdjson::SIMDJSON_PADDING;
+
 // Nesting deeper than this (the outermost array or object is level 1) is 400.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
@@ -21,7 +25,7 @@ bool rewrite_big_integers(std::string& text);
 class JsonInput {
  public:
   JsonInput();
-  // Parses `body`, whose buffer must have simdjson::SIMDJSON_PADDING readable
+  // Parses `body`, whose buffer must have kBodyPadding bytes readable
   // bytes past its end (the HTTP layer reserves them). On failure returns
   // false and sets `reason` to a client-visible explanation (a 400).
   bool parse(std::string_view body, simdjson::dom::element& out, std::string_view& reason);

@@ -1,8 +1,12 @@
 // Declarative models. A model is a list of fields, each with its JSON name,
 // type, constraints and the member of a C++ struct it binds to. From that one
 // declaration brisk parses and validates request bodies (bind), serializes
-// responses (write_object) and emits the JSON Schema (api/schema.hpp's
-// write_schema), so adding a field changes all three together.
+// responses (write_object), emits the JSON Schema (api/schema.hpp's
+// write_schema) with defaults taken from a default-constructed struct and
+// examples built from the fields', so adding a field changes all of them
+// together. check_model() (in a static_assert next to each table) refuses
+// at compile time a field bound to a member of the wrong type, a member of
+// the struct without a field, or a repeated name.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -43,14 +47,16 @@ struct Field {
   bool read_only = false;  // set by the server; rejected in requests
   std::span<const std::string_view> enum_values = {};
   std::string_view description = {};
-  std::string_view example = {};       // JSON text, for the OpenAPI document
-  std::string_view default_json = {};  // JSON text of the default, if any
-  // Strings: a regular expression (JSON Schema `pattern`) and the check
-  // that implements it (no regex engine on the request path).
+  std::string_view example = {};  // JSON text, for the OpenAPI document
+  // Strings (and the items of a list): a regular expression (JSON Schema
+  // `pattern`) and the check that implements it (no regex engine on the
+  // request path).
   std::string_view pattern = {};
   bool (*pattern_ok)(std::string_view) = nullptr;
 
-  bool nullable() const { return nullable_time != nullptr; }
+  constexpr bool nullable() const { return nullable_time != nullptr; }
+  // The field writes a default into schemas: writable and not required.
+  constexpr bool has_default() const { return !required && !read_only; }
 };
 
 template <class T>
@@ -59,6 +65,75 @@ struct Model {
   std::span<const Field<T>> fields;
   std::string_view description = {};  // for the JSON Schema
 };
+
+namespace detail {
+
+// Converts to anything: counts the members of an aggregate by trying
+// brace-initialization with more and more of these.
+struct AnyMember {
+  template <class U>
+  operator U&() const;  // declared only: used in unevaluated contexts
+};
+
+template <class T, class... A>
+consteval std::size_t member_count() {
+  if constexpr (requires { T{A{}..., AnyMember{}}; }) {
+    return member_count<T, A..., AnyMember>();
+  } else {
+    return sizeof...(A);
+  }
+}
+
+template <class T>
+consteval bool binds_as_typed(const Field<T>& f) {
+  const int slots = (f.str != nullptr) + (f.integer != nullptr) + (f.nullable_time != nullptr) +
+                    (f.list != nullptr) + (f.uuid != nullptr);
+  if (slots != 1) return false;
+  switch (f.type) {
+    case FieldType::kString:
+      return f.str != nullptr && f.enum_values.empty();
+    case FieldType::kInteger:
+      return f.integer != nullptr && f.min <= f.max && f.enum_values.empty();
+    case FieldType::kEnum:
+      return f.integer != nullptr && !f.enum_values.empty();
+    case FieldType::kDateTime:
+      return f.integer != nullptr || f.nullable_time != nullptr;
+    case FieldType::kStringList:
+      return f.list != nullptr && f.item_min <= f.item_max;
+    case FieldType::kUuid:
+      return f.uuid != nullptr;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+// True when `fields` declares every member of T once, each bound to a member
+// of the field's type, with distinct names and consistent flags: use it in
+// a static_assert beside the table.
+template <class T, std::size_t N>
+consteval bool check_model(const Field<T> (&fields)[N]) {
+  if (N != detail::member_count<T>() || N > 32) return false;  // FieldMask has 32 bits
+  for (std::size_t i = 0; i < N; ++i) {
+    const Field<T>& f = fields[i];
+    if (f.name.empty() || !detail::binds_as_typed(f) || (f.required && f.read_only)) return false;
+    if (f.pattern.empty() != (f.pattern_ok == nullptr)) return false;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (fields[j].name == f.name) return false;
+    }
+  }
+  return true;
+}
+
+// The index of the field named `name`; not a constant expression (so a
+// compile error) when there is none.
+template <class T, std::size_t N>
+consteval unsigned field_index(const Field<T> (&fields)[N], std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (fields[i].name == name) return static_cast<unsigned>(i);
+  }
+  throw "no field with this name";
+}
 
 // How a body binds: create (required fields enforced), update (any subset,
 // at least one), stored (trusted text from the database; read-only allowed).

@@ -1,6 +1,7 @@
 // bind(): JSON object -> struct, validating every field and collecting every
 // error. write_object(): struct -> JSON. Templates over the model's struct.
 #pragma once
+#include <optional>
 #include <string>
 
 #include <simdjson.h>
@@ -40,143 +41,170 @@ inline bool check_length(Errors& errs, std::string_view field, int index, std::s
   return true;
 }
 
+// The checks of one string value (a string field, or one item of a list
+// field, `index` >= 0): length in code points, then pattern, then not
+// blank. True when the value passes. Stored values (kStored) are only
+// length-checked: a row written under an earlier rule must stay readable.
 template <class T>
-void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Errors& errs) {
-  using simdjson::dom::element_type;
-  const std::string_view name = f.name;
+bool check_string(const Field<T>& f, std::string_view s, int index, std::int64_t min,
+                  std::int64_t max, Mode mode, Errors& errs) {
+  if (!check_length(errs, f.name, index, s, min, max)) return false;
+  if (mode == Mode::kStored) return true;
+  if (f.pattern_ok && !f.pattern_ok(s)) {
+    add(errs, f.name, index, "string_pattern_mismatch",
+        "String should match pattern '" + std::string(f.pattern) + "'");
+    return false;
+  }
+  if (f.not_blank && util::utf8_all_white_space(s)) {
+    add(errs, f.name, index, "string_blank", "String should not be blank (only white space)");
+    return false;
+  }
+  return true;
+}
+
+template <class T>
+void bind_string(const Field<T>& f, simdjson::dom::element v, T& out, Mode mode, Errors& errs) {
+  std::string_view s;
+  if (v.get_string().get(s)) {
+    return add(errs, f.name, -1, "string_type", "Input should be a valid string");
+  }
+  if (check_string(f, s, -1, f.min, f.max, mode, errs)) (out.*f.str).assign(s);
+}
+
+// An integer within [min, max]; errors for the wrong type or range.
+std::optional<std::int64_t> bind_int64(std::string_view name, simdjson::dom::element v,
+                                       std::int64_t min, std::int64_t max, Errors& errs);
+
+template <class T>
+void bind_integer(const Field<T>& f, simdjson::dom::element v, T& out, Errors& errs) {
+  if (auto i = bind_int64(f.name, v, f.min, f.max, errs)) out.*f.integer = *i;
+}
+
+template <class T>
+void bind_enum(const Field<T>& f, simdjson::dom::element v, T& out, Errors& errs) {
+  std::string_view s;
+  if (v.get_string().get(s)) {
+    return add(errs, f.name, -1, "string_type", "Input should be a valid string");
+  }
+  for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
+    if (f.enum_values[i] == s) {
+      out.*f.integer = static_cast<std::int64_t>(i);
+      return;
+    }
+  }
+  add(errs, f.name, -1, "enum", enum_message(f.enum_values));
+}
+
+// An RFC 3339 date-time string, or (when `nullable`) null: nullopt for null,
+// false on error.
+bool bind_time(std::string_view name, simdjson::dom::element v, bool nullable,
+               std::optional<std::int64_t>& out, Errors& errs);
+
+template <class T>
+void bind_datetime(const Field<T>& f, simdjson::dom::element v, T& out, Errors& errs) {
+  std::optional<std::int64_t> t;
+  if (!bind_time(f.name, v, f.nullable(), t, errs)) return;
+  if (f.nullable()) {
+    out.*f.nullable_time = t;
+  } else {
+    out.*f.integer = *t;
+  }
+}
+
+template <class T>
+void bind_list(const Field<T>& f, simdjson::dom::element v, T& out, Mode mode, Errors& errs) {
+  simdjson::dom::array arr;
+  if (v.get_array().get(arr))
+    return add(errs, f.name, -1, "list_type", "Input should be a valid list");
+  auto n = static_cast<std::int64_t>(arr.size());
+  if (n > f.max) {
+    add(errs, f.name, -1, "too_long",
+        "List should have at most " + plural(f.max, "item") + ", not " + std::to_string(n));
+  }
+  if (n < f.min) {
+    add(errs, f.name, -1, "too_short", "List should have at least " + plural(f.min, "item"));
+  }
+  std::vector<std::string>& dst = out.*f.list;
+  dst.clear();
+  int idx = 0;
+  for (simdjson::dom::element item : arr) {
+    std::string_view s;
+    if (item.get_string().get(s)) {
+      add(errs, f.name, idx, "string_type", "Input should be a valid string");
+    } else if (check_string(f, s, idx, f.item_min, f.item_max, mode, errs)) {
+      bool dup = false;
+      if (f.unique) {
+        for (const std::string& prev : dst) dup = dup || prev == s;
+      }
+      if (dup) {
+        add(errs, f.name, idx, "list_unique",
+            "List items should be unique; this one repeats an earlier item");
+      }
+      if (!dup && static_cast<std::int64_t>(dst.size()) < f.max) dst.emplace_back(s);
+    }
+    ++idx;
+  }
+}
+
+template <class T>
+void bind_uuid(const Field<T>& f, simdjson::dom::element v, T& out, Errors& errs) {
+  std::string_view s;
+  if (v.get_string().get(s) || !util::parse_uuid(s, out.*f.uuid)) {
+    add(errs, f.name, -1, "uuid_parsing", "Input should be a valid UUID");
+  }
+}
+
+template <class T>
+void bind_field(const Field<T>& f, simdjson::dom::element v, T& out, Mode mode, Errors& errs) {
   switch (f.type) {
-    case FieldType::kString: {
-      std::string_view s;
-      if (v.get_string().get(s)) {
-        add(errs, name, -1, "string_type", "Input should be a valid string");
-        return;
-      }
-      if (!check_length(errs, name, -1, s, f.min, f.max)) return;
-      if (f.pattern_ok && !f.pattern_ok(s)) {
-        add(errs, name, -1, "string_pattern_mismatch",
-            "String should match pattern '" + std::string(f.pattern) + "'");
-        return;
-      }
-      if (f.not_blank && util::utf8_all_white_space(s)) {
-        add(errs, name, -1, "string_blank", "String should not be blank (only white space)");
-        return;
-      }
-      (out.*f.str).assign(s);
+    case FieldType::kString:
+      return bind_string(f, v, out, mode, errs);
+    case FieldType::kInteger:
+      return bind_integer(f, v, out, errs);
+    case FieldType::kEnum:
+      return bind_enum(f, v, out, errs);
+    case FieldType::kDateTime:
+      return bind_datetime(f, v, out, errs);
+    case FieldType::kStringList:
+      return bind_list(f, v, out, mode, errs);
+    case FieldType::kUuid:
+      return bind_uuid(f, v, out, errs);
+  }
+}
+
+// Writes the value of field `f` of `v`.
+template <class T>
+void write_value(const Field<T>& f, const T& v, util::JsonWriter& w) {
+  switch (f.type) {
+    case FieldType::kString:
+      w.String(v.*f.str);
       return;
-    }
-    case FieldType::kInteger: {
-      std::int64_t i;
-      // Integers beyond int64 arrive as UINT64, or as huge doubles after
-      // rewrite_big_integers: a range error, like any other too-large value.
-      double d = 0;
-      bool huge = v.type() == element_type::UINT64 ||
-                  (v.type() == element_type::DOUBLE && !v.get_double().get(d) &&
-                   (d >= 9.2e18 || d <= -9.2e18));
-      if (huge) {
-        bool low = v.type() == element_type::DOUBLE && d < 0;
-        add(errs, name, -1, low ? "greater_than_equal" : "less_than_equal",
-            low ? "Input should be greater than or equal to " + std::to_string(f.min)
-                : "Input should be less than or equal to " + std::to_string(f.max));
-        return;
-      }
-      if (v.type() != element_type::INT64 || v.get_int64().get(i)) {
-        add(errs, name, -1, "int_type", "Input should be a valid integer");
-        return;
-      }
-      if (i < f.min) {
-        add(errs, name, -1, "greater_than_equal",
-            "Input should be greater than or equal to " + std::to_string(f.min));
-        return;
-      }
-      if (i > f.max) {
-        add(errs, name, -1, "less_than_equal",
-            "Input should be less than or equal to " + std::to_string(f.max));
-        return;
-      }
-      out.*f.integer = i;
+    case FieldType::kInteger:
+      w.Int64(v.*f.integer);
       return;
-    }
-    case FieldType::kEnum: {
-      std::string_view s;
-      if (v.get_string().get(s)) {
-        add(errs, name, -1, "string_type", "Input should be a valid string");
-        return;
-      }
-      for (std::size_t i = 0; i < f.enum_values.size(); ++i) {
-        if (f.enum_values[i] == s) {
-          out.*f.integer = static_cast<std::int64_t>(i);
-          return;
-        }
-      }
-      add(errs, name, -1, "enum", enum_message(f.enum_values));
+    case FieldType::kEnum:
+      w.String(f.enum_values[static_cast<std::size_t>(v.*f.integer)]);
       return;
-    }
     case FieldType::kDateTime: {
-      if (v.is_null() && f.nullable()) {
-        (out.*f.nullable_time).reset();
-        return;
-      }
-      std::string_view s;
-      if (v.get_string().get(s)) {
-        add(errs, name, -1, "datetime_type",
-            f.nullable() ? "Input should be an RFC 3339 date-time string or null"
-                         : "Input should be an RFC 3339 date-time string");
-        return;
-      }
-      auto t = util::parse_rfc3339(s);
+      std::optional<std::int64_t> t = f.nullable() ? v.*f.nullable_time : v.*f.integer;
       if (!t) {
-        add(errs, name, -1, "datetime_parsing",
-            "Input should be an RFC 3339 date-time such as 2026-11-22T09:30:00.000Z");
+        w.Null();
         return;
       }
-      if (f.nullable()) {
-        out.*f.nullable_time = *t;
-      } else {
-        out.*f.integer = *t;
-      }
+      char buf[24];
+      util::format_rfc3339_ms(*t, buf);
+      w.String(std::string_view(buf, 24));
       return;
     }
-    case FieldType::kStringList: {
-      simdjson::dom::array arr;
-      if (v.get_array().get(arr)) {
-        add(errs, name, -1, "list_type", "Input should be a valid list");
-        return;
-      }
-      auto n = static_cast<std::int64_t>(arr.size());
-      if (n > f.max) {
-        add(errs, name, -1, "too_long",
-            "List should have at most " + plural(f.max, "item") + ", not " + std::to_string(n));
-      }
-      if (n < f.min) {
-        add(errs, name, -1, "too_short", "List should have at least " + plural(f.min, "item"));
-      }
-      std::vector<std::string>& dst = out.*f.list;
-      dst.clear();
-      int idx = 0;
-      for (simdjson::dom::element item : arr) {
-        std::string_view s;
-        if (item.get_string().get(s)) {
-          add(errs, name, idx, "string_type", "Input should be a valid string");
-        } else if (check_length(errs, name, idx, s, f.item_min, f.item_max)) {
-          bool dup = false;
-          if (f.unique) {
-            for (const std::string& prev : dst) dup = dup || prev == s;
-          }
-          if (dup) {
-            add(errs, name, idx, "list_unique",
-                "List items should be unique; this one repeats an earlier item");
-          }
-          if (!dup && static_cast<std::int64_t>(dst.size()) < f.max) dst.emplace_back(s);
-        }
-        ++idx;
-      }
+    case FieldType::kStringList:
+      w.StartArray();
+      for (const std::string& s : v.*f.list) w.String(s);
+      w.EndArray();
       return;
-    }
     case FieldType::kUuid: {
-      std::string_view s;
-      if (v.get_string().get(s) || !util::parse_uuid(s, out.*f.uuid)) {
-        add(errs, name, -1, "uuid_parsing", "Input should be a valid UUID");
-      }
+      char buf[36];
+      util::format_uuid(v.*f.uuid, buf);
+      w.String(std::string_view(buf, 36));
       return;
     }
   }
@@ -209,7 +237,7 @@ FieldMask bind(const Model<T>& m, simdjson::dom::object obj, Mode mode, T& out, 
       detail::add(errs, key, -1, "read_only", "Field is read-only and set by the server");
       continue;
     }
-    detail::bind_field(f, value, out, errs);
+    detail::bind_field(f, value, out, mode, errs);
   }
   if (mode == Mode::kCreate) {
     for (std::size_t i = 0; i < m.fields.size(); ++i) {
@@ -230,39 +258,7 @@ void write_object(const Model<T>& m, const T& v, util::JsonWriter& w) {
   w.StartObject();
   for (const Field<T>& f : m.fields) {
     w.Key(f.name);
-    switch (f.type) {
-      case FieldType::kString:
-        w.String(v.*f.str);
-        break;
-      case FieldType::kInteger:
-        w.Int64(v.*f.integer);
-        break;
-      case FieldType::kEnum:
-        w.String(f.enum_values[static_cast<std::size_t>(v.*f.integer)]);
-        break;
-      case FieldType::kDateTime: {
-        std::optional<std::int64_t> t = f.nullable() ? v.*f.nullable_time : v.*f.integer;
-        if (!t) {
-          w.Null();
-        } else {
-          char buf[24];
-          util::format_rfc3339_ms(*t, buf);
-          w.String(std::string_view(buf, 24));
-        }
-        break;
-      }
-      case FieldType::kStringList:
-        w.StartArray();
-        for (const std::string& s : v.*f.list) w.String(s);
-        w.EndArray();
-        break;
-      case FieldType::kUuid: {
-        char buf[36];
-        util::format_uuid(v.*f.uuid, buf);
-        w.String(std::string_view(buf, 36));
-        break;
-      }
-    }
+    detail::write_value(f, v, w);
   }
   w.EndObject();
 }

@@ -1,11 +1,12 @@
 // The OpenAPI 3.1 document, generated from the router's route table: every
-// route's api::Operation (http::Route::doc) and the model schemas it names.
+// route's api::Operation (api::RouteTable) and the model schemas it names.
 // Generated once (at start, or by `brisk openapi`), never per request.
 #pragma once
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 
 namespace brisk::api {
@@ -46,6 +47,6 @@ struct DocumentInfo {
 // descriptions disagree (a route without an Operation, a {param} without a
 // path parameter, two schemas with one name, malformed JSON text...), so a
 // broken description stops brisk at start rather than serving a wrong one.
-std::string write_openapi(const http::Router& router, const DocumentInfo& info);
+std::string write_openapi(const RouteTable& table, const DocumentInfo& info);
 
 }  // namespace brisk::api

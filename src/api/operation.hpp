@@ -54,6 +54,9 @@ struct ResponseDoc {
   // JSON text of an example body. For problem bodies (see problem()), the
   // generator builds the example itself and this is only its `detail`.
   std::string_view example = {};
+  // Or an example written from a model's declaration (api/schema.hpp's
+  // model_example), so that it cannot drift from the model.
+  void (*write_example)(util::JsonWriter& w) = nullptr;
   std::span<const HeaderDoc* const> headers = {};
   // True for problem+json bodies: the example is built from `example` as
   // detail (and, for 422, `errors_example` as the errors list).

@@ -1,5 +1,6 @@
 #include "api/query.hpp"
 
+#include "api/schema.hpp"
 #include "util/text.hpp"
 
 namespace brisk::api {
@@ -41,6 +42,78 @@ std::vector<QueryParam> parse_query(std::string_view query, std::span<const Quer
     out.push_back(std::move(p));
   }
   return out;
+}
+
+namespace {
+
+void write_one(const QueryParamDecl& d, util::JsonWriter& w) {
+  auto put_int = [&](std::string_view k, std::int64_t v) {
+    w.Key(k);
+    w.Int64(v);
+  };
+  w.StartObject();
+  switch (d.type) {
+    case QueryType::kString:
+      w.Key("type");
+      w.String("string");
+      if (d.min > 0) put_int("minLength", d.min);
+      if (d.max > 0) put_int("maxLength", d.max);
+      break;
+    case QueryType::kInteger:
+      w.Key("type");
+      w.String("integer");
+      put_int("minimum", d.min);
+      put_int("maximum", d.max);
+      break;
+    case QueryType::kDateTime:
+      w.Key("type");
+      w.String("string");
+      w.Key("format");
+      w.String("date-time");
+      break;
+    case QueryType::kEnumList: {
+      // One value, or several joined by commas: a pattern says which.
+      std::string alt;
+      for (std::string_view v : d.enum_values) alt.append(alt.empty() ? "" : "|").append(v);
+      w.Key("type");
+      w.String("string");
+      w.Key("pattern");
+      w.String("^(" + alt + ")(,(" + alt + "))*$");
+      break;
+    }
+    case QueryType::kEnum:
+      w.Key("type");
+      w.String("string");
+      w.Key("enum");
+      w.StartArray();
+      for (std::string_view v : d.enum_values) w.String(v);
+      w.EndArray();
+      break;
+  }
+  if (!d.default_json.empty()) {
+    w.Key("default");
+    detail::write_json_text(w, d.default_json);
+  }
+  if (!d.example.empty()) {
+    w.Key("examples");
+    w.StartArray();
+    detail::write_json_text(w, d.example);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+void write_query_schema(const QueryParamDecl& d, util::JsonWriter& w) {
+  if (!d.repeatable) return write_one(d, w);
+  // ?tag=a&tag=b: form style, exploded (OpenAPI's default for query).
+  w.StartObject();
+  w.Key("type");
+  w.String("array");
+  w.Key("items");
+  write_one(d, w);
+  w.EndObject();
 }
 
 }  // namespace brisk::api

@@ -79,8 +79,8 @@ void write_field(const FieldSchema& f, SchemaVariant variant, util::JsonWriter& 
       write_type(w, "string", false);
       if (f.min > 0) put_int(w, "minLength", f.min);
       put_int(w, "maxLength", f.max);
-      // A field has at most one pattern (model declarations never combine
-      // not_blank with a pattern of their own).
+      // A field has at most one pattern: a field with both its own pattern
+      // and not_blank declares a pattern that says both (tasks' title).
       if (!f.pattern.empty()) {
         put_str(w, "pattern", f.pattern);
       } else if (f.not_blank) {
@@ -110,6 +110,7 @@ void write_field(const FieldSchema& f, SchemaVariant variant, util::JsonWriter& 
       put_str(w, "type", "string");
       if (f.item_min > 0) put_int(w, "minLength", f.item_min);
       put_int(w, "maxLength", f.item_max);
+      if (!f.pattern.empty()) put_str(w, "pattern", f.pattern);
       w.EndObject();
       if (f.min > 0) put_int(w, "minItems", f.min);
       put_int(w, "maxItems", f.max);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/model.hpp"
+#include "api/model_bind.hpp"
 #include "api/operation.hpp"
 #include "util/json_writer.hpp"
 
@@ -42,12 +43,19 @@ template <class T>
 void write_schema(const Model<T>& m, SchemaVariant variant, util::JsonWriter& w) {
   constexpr std::size_t kMaxFields = 32;  // FieldMask holds 32 fields
   detail::FieldSchema views[kMaxFields];
+  // Defaults are the values of a default-constructed T, written as JSON.
+  const T defaults{};
+  std::string default_json[kMaxFields];
   std::size_t n = 0;
   for (const Field<T>& f : m.fields) {
-    views[n++] = {f.name,        f.type,      f.min,          f.max,
-                  f.item_min,    f.item_max,  f.not_blank,    f.unique,
-                  f.required,    f.read_only, f.nullable(),   f.enum_values,
-                  f.description, f.example,   f.default_json, f.pattern};
+    if (f.has_default()) {
+      util::JsonWriter dw(default_json[n]);
+      detail::write_value(f, defaults, dw);
+    }
+    views[n] = {f.name,        f.type,    f.min,           f.max,       f.item_min,   f.item_max,
+                f.not_blank,   f.unique,  f.required,      f.read_only, f.nullable(), f.enum_values,
+                f.description, f.example, default_json[n], f.pattern};
+    ++n;
   }
   detail::write_model_schema(m.description, std::span(views, n), variant, w);
 }
@@ -57,6 +65,35 @@ void write_schema(const Model<T>& m, SchemaVariant variant, util::JsonWriter& w)
 template <class T, const Model<T>& M, SchemaVariant V>
 void model_schema(util::JsonWriter& w) {
   write_schema(M, V, w);
+}
+
+// An example object of model M, made of its fields' examples, with some
+// fields' examples replaced: `overrides` holds {name, JSON text} pairs.
+struct ExampleOverride {
+  std::string_view name;
+  std::string_view json;
+};
+
+template <class T>
+void write_example(const Model<T>& m, util::JsonWriter& w,
+                   std::span<const ExampleOverride> overrides = {}) {
+  w.StartObject();
+  for (const Field<T>& f : m.fields) {
+    std::string_view json = f.example;
+    for (const ExampleOverride& o : overrides) {
+      if (o.name == f.name) json = o.json;
+    }
+    if (json.empty()) continue;
+    w.Key(f.name);
+    detail::write_json_text(w, json);
+  }
+  w.EndObject();
+}
+
+// A ResponseDoc::write_example of model M, as its fields' examples say.
+template <class T, const Model<T>& M>
+void model_example(util::JsonWriter& w) {
+  write_example(M, w);
 }
 
 // The `pattern` of a string that is not only Unicode White_Space (the

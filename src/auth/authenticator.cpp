@@ -43,7 +43,8 @@ void remember(std::string_view token, store::Owner owner, const util::Uuid& id,
 }
 }  // namespace
 
-void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing) {
+void reply_unauthorized(http::Exchange& ex, std::string_view why, Credentials401 sent) {
+  const bool missing = sent == Credentials401::kNone;
   http::ResponseBuilder rb = ex.respond(401);
   // RFC 6750 3: no error code when the request had no credentials.
   rb.header("WWW-Authenticate",
@@ -57,13 +58,13 @@ void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing) 
 Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& owner,
                                               util::Uuid& id) const {
   bool missing = false;
-  std::string_view token = bearer_token(ex.request().authorization, missing);
+  std::string_view token = bearer_token(ex.request().header("authorization"), missing);
   if (token.empty()) {
     reply_unauthorized(
         ex,
         missing ? "authentication required: send Authorization: Bearer <token> (POST /auth/token)"
                 : "the Authorization header must be 'Bearer <token>'",
-        missing);
+        missing ? Credentials401::kNone : Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
   const std::int64_t now = std::time(nullptr);
@@ -77,11 +78,11 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
   }
   VerifiedToken v = tokens_.verify(token, now);
   if (v.error != TokenError::kNone) {
-    reply_unauthorized(ex, describe(v.error), false);
+    reply_unauthorized(ex, describe(v.error), Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
   if (!util::parse_uuid(v.subject, id)) {
-    reply_unauthorized(ex, "the bearer token's user does not exist", false);
+    reply_unauthorized(ex, "the bearer token's user does not exist", Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
   store::Reader& reader = store_.reader(ex.worker_index());
@@ -94,7 +95,8 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
           d.complete([u = std::move(u), token = std::move(token), expires](http::Exchange& ex2) {
             if (u.status == store::ReadStatus::kUnavailable) return reply_unavailable(ex2);
             if (u.status != store::ReadStatus::kOk) {
-              return reply_unauthorized(ex2, "the bearer token's user does not exist", false);
+              return reply_unauthorized(ex2, "the bearer token's user does not exist",
+                                        Credentials401::kInvalid);
             }
             remember(token, u.user.owner, u.user.id, expires);
             ex2.redispatch();  // finds the token in this thread's cache now
@@ -103,7 +105,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     return Outcome::kTakenCareOf;
   }
   if (st != store::ReadStatus::kOk) {
-    reply_unauthorized(ex, "the bearer token's user does not exist", false);
+    reply_unauthorized(ex, "the bearer token's user does not exist", Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
   remember(token, user.owner, id, v.expires_at);

@@ -4,6 +4,7 @@
 // whole token, kept until they expire), so a request with a known token
 // costs a hash lookup rather than an HMAC and a user read.
 #pragma once
+#include <cstdint>
 #include <string_view>
 
 #include "auth/token.hpp"
@@ -33,6 +34,8 @@ class Authenticator {
 };
 
 // Answers 401 with the WWW-Authenticate challenge of RFC 6750.
-void reply_unauthorized(http::Exchange& ex, std::string_view why, bool missing);
+// RFC 6750 3: the challenge names an error only when credentials were sent.
+enum class Credentials401 : std::uint8_t { kNone, kInvalid };
+void reply_unauthorized(http::Exchange& ex, std::string_view why, Credentials401 sent);
 
 }  // namespace brisk::auth

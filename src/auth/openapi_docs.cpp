@@ -19,9 +19,6 @@ const api::SchemaDoc kTokenSchema{"Token",
                                   &api::model_schema<TokenView, kTokenModel, SchemaVariant::kRead>};
 
 constexpr std::string_view kTag = "accounts";
-constexpr std::string_view kUserExample =
-    R"({"id": "019a5c8f-0b1e-7c44-8e0f-4f4b3b8c9a10", "username": "alice",
-        "created_at": "2026-11-22T09:31:02.410Z"})";
 
 const api::HeaderDoc kRetryAfter{"Retry-After", "Whole seconds until logins are allowed again.",
                                  R"({"type":"integer","minimum":1})"};
@@ -31,7 +28,7 @@ const ResponseDoc kRegisterResponses[] = {
     {.status = 201,
      .description = "The account was created.",
      .schema = &kUserSchema,
-     .example = kUserExample},
+     .write_example = &api::model_example<UserView, kUserModel>},
     api::problem(400, "The body is not a well-formed JSON object.",
                  "the request body is not well-formed JSON"),
     api::problem(404, "Accounts are disabled (--auth off).",
@@ -76,7 +73,7 @@ const ResponseDoc kMeResponses[] = {
     {.status = 200,
      .description = "The account the token belongs to.",
      .schema = &kUserSchema,
-     .example = kUserExample},
+     .write_example = &api::model_example<UserView, kUserModel>},
     api::problem(404, "Accounts are disabled (--auth off).",
                  "accounts are disabled: this server runs with --auth off"),
 };

@@ -32,7 +32,7 @@ class Register final : public http::Handler {
  public:
   explicit Register(AuthContext& c) : ctx_(c) {}
   void handle(Exchange& ex) override {
-    if (!accounts_enabled(ex, ctx_.auth) || !api::require_json(ex, false)) return;
+    if (!accounts_enabled(ex, ctx_.auth) || !api::require_json(ex, api::JsonMedia::kJson)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
     Credentials cred;
@@ -125,7 +125,8 @@ void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow
     }
     d.complete([ok, token = std::move(token)](Exchange& ex2) {
       // No token was presented, so the challenge carries no error code.
-      if (!ok) return reply_unauthorized(ex2, "invalid username or password", true);
+      if (!ok)
+        return reply_unauthorized(ex2, "invalid username or password", Credentials401::kNone);
       if (token.empty()) return api::reply_problem(ex2, 500, "the token could not be issued");
       http::ResponseBuilder rb = ex2.respond(200);
       rb.header("Cache-Control", "no-store");
@@ -210,7 +211,7 @@ class Me final : public http::Handler {
                       if (st == store::ReadStatus::kUnavailable) return reply_unavailable(ex2);
                       if (st != store::ReadStatus::kOk) {
                         return reply_unauthorized(ex2, "the bearer token's user does not exist",
-                                                  false);
+                                                  Credentials401::kInvalid);
                       }
                       ex2.respond(200).body(
                           kJson, serialize(UserView{user.id, user.username, user.created_at}));
@@ -225,10 +226,10 @@ class Me final : public http::Handler {
 AuthRoutes::AuthRoutes(AuthContext ctx) : ctx_(ctx) {}
 AuthRoutes::~AuthRoutes() = default;
 
-void AuthRoutes::register_on(http::Router& r) {
+void AuthRoutes::register_on(api::RouteTable& r) {
   auto add = [&](http::Method m, std::string_view pattern, const api::Operation& doc,
                  std::unique_ptr<http::Handler> h) {
-    r.add({m, pattern, h.get(), &doc});
+    r.add({m, pattern, h.get()}, doc);
     handlers_.push_back(std::move(h));
   };
   add(http::Method::kPost, "/auth/register", kRegisterOp, std::make_unique<Register>(ctx_));

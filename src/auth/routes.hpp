@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/throttle.hpp"
 #include "auth/token.hpp"
@@ -24,7 +25,7 @@ class AuthRoutes {
  public:
   explicit AuthRoutes(AuthContext ctx);
   ~AuthRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
 
  private:
   AuthContext ctx_;

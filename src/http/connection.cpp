@@ -20,118 +20,26 @@ namespace {
 // Large enough for a full header block (16 KiB) plus pipelined requests;
 // the parser needs the whole header contiguous.
 constexpr std::size_t kInBufferSize = std::size_t{32} * 1024;
-// simdjson reads up to this many bytes past the end of its input.
-constexpr std::size_t kJsonPadding = 64;
 
-Method to_method(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return Method::kGet;
-    case bhttp::verb::head:
-      return Method::kHead;
-    case bhttp::verb::post:
-      return Method::kPost;
-    case bhttp::verb::put:
-      return Method::kPut;
-    case bhttp::verb::patch:
-      return Method::kPatch;
-    case bhttp::verb::delete_:
-      return Method::kDelete;
-    case bhttp::verb::options:
-      return Method::kOptions;
-    default:
-      return Method::kOther;
+// True when `head` starts with a well-formed request line of an HTTP
+// version other than 1.x ("GET / HTTP/2.0", "PRI * HTTP/2.0"): a 505,
+// where anything else malformed is a 400.
+bool other_http_version(std::string_view head) {
+  std::string_view line = head.substr(0, head.find("\r\n"));
+  auto sp1 = line.find(' ');
+  auto sp2 = line.rfind(' ');
+  if (sp1 == std::string_view::npos || sp2 == sp1) return false;
+  std::string_view version = line.substr(sp2 + 1);
+  for (std::size_t i = 0; i < sp1; ++i) {
+    if (line[i] < 'A' || line[i] > 'Z') return false;
   }
+  if (line.substr(sp1 + 1, sp2 - sp1 - 1).find(' ') != std::string_view::npos) return false;
+  return version.size() == 8 && version.starts_with("HTTP/") && version[5] >= '0' &&
+         version[5] <= '9' && version[5] != '1' && version[6] == '.' && version[7] >= '0' &&
+         version[7] <= '9';
 }
+
 }  // namespace
-
-// ---- parser callbacks ----------------------------------------------------
-
-void RequestParser::on_request_impl(bhttp::verb method, string_view, string_view target,
-                                    int version, error_code&) {
-  c_.req_.method = to_method(method);
-  c_.req_.version = version;
-  c_.set_slot(Connection::kTarget, {target.data(), target.size()}, false);
-}
-
-void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
-  ec = bhttp::error::bad_method;  // never called for a request parser
-}
-
-void RequestParser::on_field_impl(bhttp::field name, string_view name_str, string_view value,
-                                  error_code&) {
-  std::string_view v(value.data(), value.size());
-  switch (name) {
-    case bhttp::field::content_type:
-      c_.set_slot(Connection::kContentType, v, false);
-      break;
-    case bhttp::field::if_match:
-      c_.set_slot(Connection::kIfMatch, v, true);
-      break;
-    case bhttp::field::if_none_match:
-      c_.set_slot(Connection::kIfNoneMatch, v, true);
-      break;
-    case bhttp::field::authorization:
-      c_.set_slot(Connection::kAuthorization, v, false);
-      break;
-    case bhttp::field::accept_encoding:
-      c_.set_slot(Connection::kAcceptEncoding, v, true);
-      break;
-    case bhttp::field::host:
-      ++c_.host_count_;
-      break;
-    case bhttp::field::transfer_encoding: {
-      c_.has_transfer_encoding_ = true;
-      // brisk decodes no transfer coding but chunked (RFC 9112 6.1: 501).
-      util::for_each_item(v, [&](std::string_view tok) {
-        c_.te_ends_chunked_ = util::iequals(tok, "chunked");
-        if (!c_.te_ends_chunked_) c_.unsupported_coding_ = true;
-      });
-      break;
-    }
-    case bhttp::field::expect:
-      if (util::iequals(v, "100-continue")) c_.expect_continue_ = true;
-      break;
-    case bhttp::field::unknown: {
-      std::string_view n(name_str.data(), name_str.size());
-      if (util::iequals(n, "idempotency-key"))
-        c_.set_slot(Connection::kIdemKey, v, false);
-      else if (util::iequals(n, "last-event-id"))
-        c_.set_slot(Connection::kLastEventId, v, false);
-      break;
-    }
-    default:
-      break;
-  }
-}
-
-void RequestParser::on_header_impl(error_code& ec) {
-  // RFC 9112 6.1: a request whose transfer coding does not end in chunked
-  // has no determinable length; Beast would read it to EOF. Refuse it, as
-  // that is a classic request-smuggling vector.
-  if (c_.has_transfer_encoding_ && !chunked()) ec = bhttp::error::bad_transfer_encoding;
-  if (!ec && c_.unsupported_coding_) ec = bhttp::error::bad_transfer_encoding;
-}
-
-void RequestParser::on_body_init_impl(boost::optional<std::uint64_t> const& length, error_code&) {
-  c_.body_.clear();
-  // body_limit has already rejected lengths over the limit.
-  if (length) c_.body_.reserve(*length + kJsonPadding);
-}
-
-std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
-  c_.body_.append(body.data(), body.size());
-  return body.size();
-}
-
-void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
-
-std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-  c_.body_.append(body.data(), body.size());
-  return body.size();
-}
-
-void RequestParser::on_finish_impl(error_code&) {}
 
 // ---- connection ------------------------------------------------------------
 
@@ -156,53 +64,14 @@ void Connection::start() {
   pump();
 }
 
-void Connection::set_slot(Slot s, std::string_view value, bool list) {
-  Span& sp = slots_[s];
-  if (sp.present) {
-    if (!list) {
-      header_error_ = true;
-      header_error_text_ = "a header that takes one value was sent twice";
-      return;
-    }
-    // Repeated list headers combine as one comma-separated list (RFC 9110
-    // 5.3); the earlier value must be the last thing in head_.
-    if (sp.off + sp.len == head_.size()) {
-      head_.append(", ").append(value);
-      sp.len = static_cast<std::uint32_t>(head_.size() - sp.off);
-      return;
-    }
-    std::string prev = head_.substr(sp.off, sp.len);
-    sp.off = static_cast<std::uint32_t>(head_.size());
-    head_.append(prev).append(", ").append(value);
-    sp.len = static_cast<std::uint32_t>(head_.size() - sp.off);
-    return;
-  }
-  sp.present = true;
-  sp.off = static_cast<std::uint32_t>(head_.size());
-  sp.len = static_cast<std::uint32_t>(value.size());
-  head_.append(value);
-}
-
 void Connection::reset_request() {
-  parser_.emplace(*this);
-  const Limits& lim = worker_.server().limits();
-  parser_->header_limit(static_cast<std::uint32_t>(lim.max_header_bytes));
-  parser_->body_limit(lim.max_body_bytes);
-  parser_->eager(true);
   head_.clear();
-  for (Span& s : slots_) s = Span{};
-  body_.clear();
+  parser_.emplace(head_, worker_.server().limits());
   req_ = Request{};
   route_stats_ = nullptr;
   route_ = nullptr;
   param_ = {};
-  header_error_ = false;
   request_started_ = false;
-  host_count_ = 0;
-  has_transfer_encoding_ = false;
-  unsupported_coding_ = false;
-  te_ends_chunked_ = false;
-  expect_continue_ = false;
   continue_sent_ = false;
 }
 
@@ -242,9 +111,13 @@ void Connection::process_buffered() {
         fail_request(431, "the request line and headers exceed 16 KiB");
       } else if (ec == bhttp::error::body_limit) {
         fail_request(413, "the request body exceeds 1 MiB");
-      } else if (ec == bhttp::error::bad_transfer_encoding && unsupported_coding_ &&
-                 te_ends_chunked_) {
+      } else if (ec == bhttp::error::bad_transfer_encoding && head_.unsupported_coding() &&
+                 head_.te_ends_chunked()) {
         fail_request(501, "unsupported transfer coding: brisk accepts only chunked");
+      } else if (ec == bhttp::error::bad_version &&
+                 other_http_version({in_.get() + in_begin_, in_end_ - in_begin_})) {
+        // "HTTP/2.0", or an HTTP/2 connection preface ("PRI * HTTP/2.0").
+        fail_request(505, "only HTTP/1.0 and HTTP/1.1 are supported");
       } else {
         fail_request(400, "malformed HTTP request");
       }
@@ -258,8 +131,8 @@ void Connection::process_buffered() {
   }
   // Headers are in and acceptable, the body is not: a client that sent
   // Expect: 100-continue waits for this before sending it.
-  if (expect_continue_ && !continue_sent_ && !paused_ && !close_after_ && parser_ &&
-      parser_->is_header_done() && !parser_->is_done() && req_.version == 11) {
+  if (head_.expect_continue() && !continue_sent_ && !paused_ && !close_after_ && parser_ &&
+      parser_->is_header_done() && !parser_->is_done() && head_.version() == 11) {
     continue_sent_ = true;
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");
   }
@@ -280,8 +153,9 @@ ResponseBuilder Connection::begin_response(int status) {
                          ? std::chrono::nanoseconds(0)
                          : Clock::now() - dispatched_at_);
   bool keep10 = req_.version == 10 && !close_after_;
-  return ResponseBuilder(out_, status, worker_.date(), req_.method == Method::kHead, close_after_,
-                         keep10);
+  return ResponseBuilder(
+      out_, status, worker_.date(),
+      {.head_only = req_.method == Method::kHead, .close = close_after_, .keep_alive_10 = keep10});
 }
 
 void Connection::fail_request(int status, std::string_view detail) {
@@ -293,33 +167,7 @@ void Connection::fail_request(int status, std::string_view detail) {
 }
 
 void Connection::dispatch() {
-  const char* base = head_.data();
-  auto view = [&](Slot s) { return std::string_view(base + slots_[s].off, slots_[s].len); };
-  req_.target = view(kTarget);
-  // Absolute form ("http://host/tasks?x") is accepted as RFC 9112 3.2.2 asks;
-  // only its path and query matter.
-  std::string_view origin = req_.target;
-  if (!origin.empty() && origin.front() != '/') {
-    auto scheme = origin.find("://");
-    if (scheme != std::string_view::npos) {
-      auto slash = origin.find('/', scheme + 3);
-      origin = slash == std::string_view::npos ? std::string_view("/") : origin.substr(slash);
-    }
-  }
-  auto q = origin.find('?');
-  req_.path = origin.substr(0, q);
-  req_.query = q == std::string_view::npos ? std::string_view{} : origin.substr(q + 1);
-  req_.content_type = view(kContentType);
-  req_.has_content_type = slots_[kContentType].present;
-  req_.if_match = view(kIfMatch);
-  req_.if_none_match = view(kIfNoneMatch);
-  req_.idempotency_key = view(kIdemKey);
-  req_.has_idempotency_key = slots_[kIdemKey].present;
-  req_.authorization = view(kAuthorization);
-  req_.accept_encoding = view(kAcceptEncoding);
-  req_.last_event_id = view(kLastEventId);
-  if (body_.capacity() < body_.size() + kJsonPadding) body_.reserve(body_.size() + kJsonPadding);
-  req_.body = body_;
+  head_.fill(req_);
   req_.peer = peer_;
   req_.keep_alive = parser_->keep_alive();
   request_started_ = false;
@@ -333,18 +181,21 @@ void Connection::dispatch() {
     fail_request(505, "only HTTP/1.0 and HTTP/1.1 are supported");
     return;
   }
-  if (header_error_) {
-    fail_request(400, header_error_text_);
+  if (head_.error_status()) {
+    fail_request(head_.error_status(), head_.error_text());
     return;
   }
   // RFC 9112 3.2: HTTP/1.1 requests carry exactly one Host header.
-  if (host_count_ > 1 || (req_.version == 11 && host_count_ == 0)) {
-    fail_request(
-        400, host_count_ ? "more than one Host header" : "HTTP/1.1 requests need a Host header");
+  const unsigned hosts = head_.host_count();
+  if (hosts > 1 || (req_.version == 11 && hosts == 0)) {
+    fail_request(400, hosts ? "more than one Host header" : "HTTP/1.1 requests need a Host header");
     return;
   }
+  route(worker_.server().router().match(req_.method, req_.path));
+}
+
+void Connection::route(const RouteMatch& m) {
   const Router& router = worker_.server().router();
-  RouteMatch m = router.match(req_.method, req_.path);
   if (m.route)
     route_stats_ =
         &worker_.stats().routes[static_cast<std::size_t>(m.route - router.routes().data())];
@@ -487,37 +338,6 @@ void Connection::close() {
   sock_.close(ec);
   if (registered_) worker_.remove(this);
   registered_ = false;
-}
-
-// ---- exchange ----------------------------------------------------------------
-
-unsigned Exchange::worker_index() const {
-  return conn_.worker_.index();
-}
-
-ResponseBuilder Exchange::respond(int status) {
-  responded_ = true;
-  return conn_.begin_response(status);
-}
-
-void Exchange::redispatch() {
-  if (conn_.route_) conn_.route_->handler->handle(*this);
-}
-
-Deferred Exchange::defer() {
-  conn_.paused_ = true;
-  return Deferred(conn_.shared_from_this());
-}
-
-void Exchange::at_round_end(std::function<void()> fn) {
-  // A handler posted from inside the loop goes behind every operation already
-  // queued, including the readiness events of this round's epoll_wait.
-  asio::post(conn_.worker_.io(), std::move(fn));
-}
-
-void Deferred::complete(std::function<void(Exchange&)> fn) {
-  Worker& w = conn_->worker_;
-  w.complete(std::move(conn_), std::move(fn));
 }
 
 }  // namespace brisk::http

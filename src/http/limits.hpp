@@ -12,6 +12,10 @@ struct Limits {
   std::chrono::milliseconds idle_timeout{60'000};    // no bytes either way -> close
   std::chrono::milliseconds drain_timeout{10'000};   // SIGTERM: finish in-flight work
   std::size_t max_pending_output = 1024 * 1024;      // stop reading until the client reads
+  std::size_t max_header_fields = 100;               // distinct fields -> 431
+  // Bytes readable (not part of the body) after every request body: what a
+  // body parser may read past the end (the API's JSON parser sets it).
+  std::size_t body_padding = 0;
 };
 
 }  // namespace brisk::http

@@ -86,7 +86,7 @@ std::string_view PreparedFile::identity() const {
 
 void PreparedFile::serve(Exchange& ex) const {
   const Request& req = ex.request();
-  const bool gz = !gzip_.empty() && accepts_gzip(req.accept_encoding);
+  const bool gz = !gzip_.empty() && accepts_gzip(req.header("accept-encoding"));
   std::string_view etag = gz ? std::string_view(gzip_etag_) : std::string_view(etag_);
   auto common = [&](ResponseBuilder& rb) {
     rb.header("ETag", etag).header("Cache-Control", headers_.cache_control);
@@ -94,7 +94,7 @@ void PreparedFile::serve(Exchange& ex) const {
     rb.header("X-Content-Type-Options", "nosniff");
     if (!headers_.csp.empty()) rb.header("Content-Security-Policy", headers_.csp);
   };
-  if (!req.if_none_match.empty() && etag_listed(req.if_none_match, etag)) {
+  if (std::string_view inm = req.header("if-none-match"); !inm.empty() && etag_listed(inm, etag)) {
     ResponseBuilder rb = ex.respond(304);
     common(rb);
     rb.no_body();

@@ -6,11 +6,11 @@
 namespace brisk::http {
 
 namespace {
-// Content-Length is written as a fixed-width, space-padded field so the body
-// can be appended in place and the length patched afterwards. Leading spaces
-// before the value are optional whitespace (RFC 9110 5.6.3... OWS), legal.
-constexpr std::string_view kLengthField = "Content-Length:           \r\n";
-constexpr std::size_t kLengthDigits = 10;
+// A body streamed into the buffer (begin_body) gets a Content-Length field
+// with room for the longest length; end_body writes the digits and closes
+// the gap left by a shorter one, so the header is exact.
+constexpr std::string_view kLengthName = "Content-Length: ";
+constexpr std::size_t kLengthDigits = 10;  // up to 9,999,999,999 bytes
 }  // namespace
 
 std::string_view reason_phrase(int status) {
@@ -23,6 +23,8 @@ std::string_view reason_phrase(int status) {
       return "No Content";
     case 304:
       return "Not Modified";
+    case 308:
+      return "Permanent Redirect";
     case 400:
       return "Bad Request";
     case 401:
@@ -65,15 +67,15 @@ std::string_view reason_phrase(int status) {
 }
 
 ResponseBuilder::ResponseBuilder(std::string& out, int status, std::string_view date,
-                                 bool head_only, bool close, bool keep_alive_10)
-    : out_(out), status_(status), head_only_(head_only), start_pos_(out.size()) {
+                                 const ResponseOptions& opts)
+    : out_(out), status_(status), head_only_(opts.head_only), start_pos_(out.size()) {
   char code[4];
   std::to_chars(code, code + 3, status);
   out_.append("HTTP/1.1 ").append(code, 3).append(" ").append(reason_phrase(status));
   out_.append("\r\nServer: brisk\r\nDate: ").append(date).append("\r\n");
-  if (close) {
+  if (opts.close) {
     out_.append("Connection: close\r\n");
-  } else if (keep_alive_10) {
+  } else if (opts.keep_alive_10) {
     out_.append("Connection: keep-alive\r\n");
   }
 }
@@ -90,21 +92,31 @@ ResponseBuilder& ResponseBuilder::header(std::string_view name, std::int64_t val
 }
 
 std::string& ResponseBuilder::begin_body(std::string_view content_type) {
-  out_.append("Content-Type: ").append(content_type).append("\r\n");
-  length_pos_ = out_.size() + kLengthField.size() - 2 - kLengthDigits;
-  out_.append(kLengthField).append("\r\n");
+  out_.append("Content-Type: ").append(content_type).append("\r\n").append(kLengthName);
+  length_pos_ = out_.size();
+  out_.append(kLengthDigits, ' ').append("\r\n\r\n");
   body_pos_ = out_.size();
   return out_;
 }
 
 void ResponseBuilder::end_body() {
-  std::size_t len = out_.size() - body_pos_;
-  char digits[kLengthDigits];
+  const std::size_t len = out_.size() - body_pos_;
+  char* const digits = &out_[length_pos_];  // kLengthDigits reserved (spaces)
   auto r = std::to_chars(digits, digits + kLengthDigits, len);
-  std::size_t n = r.ptr - digits;
-  // Right-align the digits inside the padded field.
-  std::memcpy(&out_[length_pos_ + kLengthDigits - n], digits, n);
+  const std::size_t n = static_cast<std::size_t>(r.ptr - digits);
+  // Close the gap after the digits: a move of the body by a few bytes.
+  out_.erase(length_pos_ + n, kLengthDigits - n);
+  body_pos_ -= kLengthDigits - n;
   if (head_only_) out_.resize(body_pos_);
+}
+
+void ResponseBuilder::body(std::string_view content_type, std::string_view data) {
+  // The length is known: written exactly, no gap to close.
+  char digits[24];
+  auto r = std::to_chars(digits, digits + sizeof digits, data.size());
+  out_.append("Content-Type: ").append(content_type).append("\r\n").append(kLengthName);
+  out_.append(digits, r.ptr).append("\r\n\r\n");
+  if (!head_only_) out_.append(data);
 }
 
 void ResponseBuilder::no_body() {

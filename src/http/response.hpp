@@ -9,14 +9,16 @@ namespace brisk::http {
 
 std::string_view reason_phrase(int status);
 
+struct ResponseOptions {
+  bool head_only = false;      // drop the body (HEAD) but keep its Content-Length
+  bool close = false;          // "Connection: close"
+  bool keep_alive_10 = false;  // "Connection: keep-alive", for an HTTP/1.0 client that asked
+};
+
 class ResponseBuilder {
  public:
-  // Writes the status line and the Server and Date headers. `head_only`
-  // drops the body (HEAD requests) but keeps its Content-Length. `close`
-  // adds "Connection: close"; `keep_alive_10` adds "Connection: keep-alive"
-  // for an HTTP/1.0 client that asked for it.
-  ResponseBuilder(std::string& out, int status, std::string_view date, bool head_only, bool close,
-                  bool keep_alive_10);
+  // Writes the status line and the Server and Date headers.
+  ResponseBuilder(std::string& out, int status, std::string_view date, const ResponseOptions& opts);
 
   ResponseBuilder& header(std::string_view name, std::string_view value);
   ResponseBuilder& header(std::string_view name, std::int64_t value);
@@ -26,10 +28,7 @@ class ResponseBuilder {
   std::string& begin_body(std::string_view content_type);
   void end_body();
 
-  void body(std::string_view content_type, std::string_view data) {
-    begin_body(content_type).append(data);
-    end_body();
-  }
+  void body(std::string_view content_type, std::string_view data);
   // A response without a body: 204 and 304 send no Content-Length, other
   // statuses send "Content-Length: 0".
   void no_body();

@@ -21,27 +21,6 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::string_
 }
 }  // namespace
 
-std::string_view method_name(Method m) {
-  switch (m) {
-    case Method::kGet:
-      return "GET";
-    case Method::kHead:
-      return "HEAD";
-    case Method::kPost:
-      return "POST";
-    case Method::kPut:
-      return "PUT";
-    case Method::kPatch:
-      return "PATCH";
-    case Method::kDelete:
-      return "DELETE";
-    case Method::kOptions:
-      return "OPTIONS";
-    default:
-      return "OTHER";
-  }
-}
-
 RouteMatch Router::match(Method m, std::string_view path) const {
   RouteMatch result;
   Method want = m == Method::kHead ? Method::kGet : m;

@@ -1,15 +1,11 @@
-// Maps (method, path) to a handler. Each resource registers its routes once,
-// in one table; the OpenAPI generator reads the same table.
+// Maps (method, path) to a handler. Resources register their routes through
+// api::RouteTable, which documents each one as it adds it here.
 #pragma once
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http/request.hpp"
-
-namespace brisk::api {
-struct Operation;  // api/operation.hpp: the OpenAPI description of a route
-}
 
 namespace brisk::http {
 
@@ -27,8 +23,7 @@ struct Route {
   Method method;
   std::string_view pattern;  // "/tasks" or "/tasks/{id}": at most one {param} segment
   Handler* handler;
-  const api::Operation* doc = nullptr;  // read by the OpenAPI generator only
-  bool rate_limited = true;             // false for health and metrics probes
+  bool rate_limited = true;  // false for health and metrics probes
 };
 
 struct RouteMatch {

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <csignal>
+#include <chrono>
 #include <ctime>
-#include <system_error>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -72,7 +73,11 @@ void Worker::run_completions() {
 }
 
 void Worker::refresh_date() {
-  util::format_http_date(std::time(nullptr), date_);
+  // The precise clock: time() reads the kernel's coarse clock, which a
+  // millisecond after the second turns can still show the previous one (and
+  // the Date would then lag a whole second, until the next tick).
+  const auto now = std::chrono::system_clock::now();
+  util::format_http_date(std::chrono::system_clock::to_time_t(now), date_);
 }
 
 void Worker::start() {
@@ -128,9 +133,7 @@ std::string Server::bound_host() const {
 void Server::listen() {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(opts_.host, ec);
-  if (ec)
-    throw std::system_error(EINVAL, std::generic_category(),
-                            "invalid listen address '" + opts_.host + "'");
+  if (ec) throw std::runtime_error("invalid listen address '" + opts_.host + "'");
   tcp::endpoint ep(addr, opts_.port);
   acceptor_.emplace(workers_[0]->io());
   acceptor_->open(ep.protocol(), ec);
@@ -138,11 +141,15 @@ void Server::listen() {
   if (!ec) acceptor_->bind(ep, ec);
   if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw std::system_error(
-        ec.value(), std::generic_category(),
-        "cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) + ": " + ec.message());
+    // The reason once (std::system_error's what() would append it again).
+    throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) +
+                             ": " + ec.message());
   }
   bound_port_ = acceptor_->local_endpoint().port();
+  // SIGINT and SIGTERM are caught from now on (the signal set blocks their
+  // default action at once; they are handled when run() starts): a signal
+  // right after the listening line drains instead of killing the process.
+  signals_.emplace(workers_[0]->io(), SIGINT, SIGTERM);
 }
 
 void Server::accept() {
@@ -183,7 +190,10 @@ void Server::drain() {
 }
 
 void Server::run() {
-  signals_.emplace(workers_[0]->io(), SIGINT, SIGTERM);
+  // The routes are all registered by now (the table may be filled after the
+  // server is made): one counter set per route and worker.
+  for (auto& w : workers_) w->stats().routes = std::vector<RouteStats>(router_.routes().size());
+  if (!signals_) signals_.emplace(workers_[0]->io(), SIGINT, SIGTERM);
   signals_->async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) drain();
   });

@@ -91,7 +91,8 @@ class Server {
  public:
   Server(ServerOptions opts, const Router& router);
   ~Server();
-  // Binds and listens; throws std::system_error with a clear message.
+  // Binds and listens, and catches SIGINT and SIGTERM from then on; throws
+  // std::runtime_error with a clear message.
   void listen();
   unsigned short bound_port() const { return bound_port_; }
   std::string bound_host() const;

@@ -29,53 +29,60 @@ answers use UTC with milliseconds.
 
 }  // namespace
 
-AppRoutes::AppRoutes(store::Store& s, AppOptions opts)
+AppRoutes::AppRoutes(store::Store& s, AppOptions opts, api::RouteTable& table)
     : tokens_(s.token_key()),
       authenticator_(opts.auth_required, tokens_, s),
       hashing_(opts.hash_threads),
+      table_(table),
+      auth_required_(opts.auth_required),
       tasks_({s, tasks::CursorCodec(s.cursor_key()), authenticator_}),
       auth_({s, authenticator_, tokens_, hashing_, throttle_}),
       health_(s),
       metrics_(s) {
-  tasks_.register_on(router_);
-  auth_.register_on(router_);
-  health_.register_on(router_);
-  metrics_.register_on(router_);
-  docs_.register_on(router_);
-  web_ui_.register_on(router_);
+  tasks_.register_on(table_);
+  if (auth_required_) auth_.register_on(table_);
+  health_.register_on(table_);
+  metrics_.register_on(table_);
+  docs_.register_on(table_);
+  web_ui_.register_on(table_);
 }
 
 void AppRoutes::prepare_document() {
-  api::DocumentInfo info = document_info();
+  api::DocumentInfo info = document_info(auth_required_);
   info.servers.push_back({"/", "This server"});
-  docs_.set_document(api::write_openapi(router_, info));
+  docs_.set_document(api::write_openapi(table_, info));
 }
 
-api::DocumentInfo document_info() {
+api::DocumentInfo document_info(bool auth_required) {
   api::DocumentInfo info;
   info.title = "brisk";
   info.version = BRISK_VERSION;
   info.description = kDescription;
-  info.tags = {
-      {"tasks", "Your tasks: create, list, read, update and delete."},
-      {"accounts", "Register, log in (the Authorize button), and who am I."},
+  info.tags = {{"tasks", "Your tasks: create, list, read, update and delete."}};
+  if (auth_required) {
+    info.tags.push_back({"accounts", "Register, log in (the Authorize button), and who am I."});
+  }
+  info.tags.insert(info.tags.end(), {
       {"operations", "Health, readiness and metrics."},
       {"docs", "This document and the interactive docs."},
       {"ui", "The web UI: open / in a browser."},
-  };
-  // Every operation not marked public needs one of these (with --auth off
-  // the server ignores credentials).
-  info.add_security_scheme("bearerAuth", auth::kBearerScheme);
-  info.add_security_scheme("oauth2Password", auth::kOAuth2Scheme);
+  });
+  // Every operation not marked public needs one of these. With --auth off
+  // there are none: nothing asks for credentials.
+  if (auth_required) {
+    info.add_security_scheme("bearerAuth", auth::kBearerScheme);
+    info.add_security_scheme("oauth2Password", auth::kOAuth2Scheme);
+  }
   return info;
 }
 
-std::string openapi_document() {
+std::string openapi_document(bool auth_required) {
   store::NoStore none;
-  AppRoutes app(none, {});
-  api::DocumentInfo info = document_info();
+  api::RouteTable table;
+  AppRoutes app(none, {.auth_required = auth_required}, table);
+  api::DocumentInfo info = document_info(auth_required);
   info.servers.push_back({"http://127.0.0.1:8000", "brisk serve with its default --listen"});
-  return api::write_openapi(app.router(), info);
+  return api::write_openapi(app.routes(), info);
 }
 
 }  // namespace brisk::ops

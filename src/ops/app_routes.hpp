@@ -27,8 +27,12 @@ struct AppOptions {
 
 class AppRoutes {
  public:
-  AppRoutes(store::Store& s, AppOptions opts);
-  const http::Router& router() const { return router_; }
+  // Registers every route on `table` (which outlives this). With auth off
+  // there are no account routes and no security schemes: the document
+  // describes what the running server serves.
+  AppRoutes(store::Store& s, AppOptions opts, api::RouteTable& table);
+  const http::Router& router() const { return table_.router(); }
+  const api::RouteTable& routes() const { return table_; }
   HealthRoutes& health() { return health_; }
   MetricsRoutes& metrics() { return metrics_; }
   // Generates the document served at /openapi.json (with `servers`).
@@ -42,7 +46,8 @@ class AppRoutes {
   auth::Authenticator authenticator_;
   auth::LoginThrottle throttle_;
   util::WorkPool hashing_;
-  http::Router router_;
+  api::RouteTable& table_;
+  bool auth_required_;
   tasks::TaskRoutes tasks_;
   auth::AuthRoutes auth_;
   HealthRoutes health_;
@@ -51,11 +56,13 @@ class AppRoutes {
   WebUiRoutes web_ui_;
 };
 
-// Title, version, description, tags and security schemes; no servers.
-api::DocumentInfo document_info();
+// Title, version, description, tags and (with auth required) security
+// schemes; no servers.
+api::DocumentInfo document_info(bool auth_required = true);
 
-// The document `brisk openapi` prints: the served one with another
-// `servers` (the default listen address instead of the serving origin).
-std::string openapi_document();
+// The document `brisk openapi` prints: the one a server with these options
+// serves, with another `servers` (the default listen address instead of the
+// serving origin).
+std::string openapi_document(bool auth_required = true);
 
 }  // namespace brisk::ops

@@ -33,12 +33,13 @@ struct Parsed {
 
 TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
   store::NoStore none;
-  AppRoutes app(none, {});
+  api::RouteTable table;
+  AppRoutes app(none, {}, table);
   std::set<Pair> routed;
   for (const http::Route& r : app.router().routes()) {
     routed.emplace(std::string(http::method_name(r.method)), std::string(r.pattern));
   }
-  Parsed p(api::write_openapi(app.router(), document_info()));
+  Parsed p(api::write_openapi(app.routes(), document_info()));
   std::set<Pair> documented;
   simdjson::dom::object paths;
   ASSERT_FALSE(p.doc["paths"].get(paths));
@@ -67,10 +68,11 @@ TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
 
 TEST(AppRoutesOpenApi, CliDocumentDiffersFromServedOnlyInServers) {
   store::NoStore none;
-  AppRoutes app(none, {});
+  api::RouteTable table;
+  AppRoutes app(none, {}, table);
   api::DocumentInfo info = document_info();
   info.servers.push_back({"http://127.0.0.1:8000", "brisk serve with its default --listen"});
-  EXPECT_EQ(openapi_document(), api::write_openapi(app.router(), info));
+  EXPECT_EQ(openapi_document(), api::write_openapi(app.routes(), info));
 }
 
 }  // namespace

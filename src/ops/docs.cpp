@@ -120,7 +120,29 @@ const api::Operation kAssetOp{
     .public_route = true,
 };
 
+const api::HeaderDoc kLocation{"Location", "Where the docs are: `/docs`."};
+const api::HeaderDoc* const kLocationHeaders[] = {&kLocation};
+constexpr api::ResponseDoc kSlashResponses[] = {
+    {.status = 308, .description = "The docs are at /docs.", .headers = kLocationHeaders},
+};
+const api::Operation kDocsSlashOp{
+    .operation_id = "redirectDocs",
+    .summary = "Redirect /docs/ to /docs",
+    .description = "A trailing slash is a common way to type the docs' address.",
+    .tag = "docs",
+    .responses = kSlashResponses,
+    .public_route = true,
+};
+
 // ---- handlers --------------------------------------------------------------
+
+// /docs/ -> /docs (308: the method and body are kept).
+class DocsSlash final : public http::Handler {
+ public:
+  void handle(http::Exchange& ex) override {
+    ex.respond(308).header("Location", "/docs").no_body();
+  }
+};
 
 // Serves one prepared file, or a problem when there is none.
 class FileHandler final : public http::Handler {
@@ -154,12 +176,14 @@ void DocsRoutes::set_document(std::string json) {
       http::FileHeaders{"application/json", kRevalidate}, std::move(json), true);
 }
 
-void DocsRoutes::register_on(http::Router& r) {
+void DocsRoutes::register_on(api::RouteTable& r) {
   handlers_.push_back(
       std::make_unique<FileHandler>(document_, 500, "the OpenAPI document was not prepared"));
-  r.add({http::Method::kGet, "/openapi.json", handlers_.back().get(), &kOpenApiOp});
-  r.add({http::Method::kGet, "/docs", ui_.page_handler(), &kDocsOp});
-  r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler(), &kAssetOp});
+  r.add({http::Method::kGet, "/openapi.json", handlers_.back().get()}, kOpenApiOp);
+  r.add({http::Method::kGet, "/docs", ui_.page_handler()}, kDocsOp);
+  handlers_.push_back(std::make_unique<DocsSlash>());
+  r.add({http::Method::kGet, "/docs/", handlers_.back().get()}, kDocsSlashOp);
+  r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler()}, kAssetOp);
 }
 
 }  // namespace brisk::ops

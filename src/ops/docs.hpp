@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "http/prepared_file.hpp"
 #include "http/router.hpp"
 #include "ops/embedded_files.hpp"
@@ -15,7 +16,7 @@ class DocsRoutes {
  public:
   DocsRoutes();
   ~DocsRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
   // The document served at /openapi.json; call once, before serving.
   void set_document(std::string json);
 

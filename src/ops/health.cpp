@@ -77,11 +77,11 @@ const api::Operation kReadyzOp{
 HealthRoutes::HealthRoutes(store::Store& s) : store_(s) {}
 HealthRoutes::~HealthRoutes() = default;
 
-void HealthRoutes::register_on(http::Router& r) {
+void HealthRoutes::register_on(api::RouteTable& r) {
   handlers_.push_back(std::make_unique<Healthz>());
-  r.add({http::Method::kGet, "/healthz", handlers_.back().get(), &kHealthzOp, false});
+  r.add({http::Method::kGet, "/healthz", handlers_.back().get(), false}, kHealthzOp);
   handlers_.push_back(std::make_unique<Readyz>(store_, draining_));
-  r.add({http::Method::kGet, "/readyz", handlers_.back().get(), &kReadyzOp, false});
+  r.add({http::Method::kGet, "/readyz", handlers_.back().get(), false}, kReadyzOp);
 }
 
 }  // namespace brisk::ops

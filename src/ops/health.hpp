@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -14,7 +15,7 @@ class HealthRoutes {
  public:
   explicit HealthRoutes(store::Store& s);
   ~HealthRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
   void set_draining() { draining_.store(true, std::memory_order_relaxed); }
 
  private:

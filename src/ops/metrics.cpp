@@ -35,26 +35,38 @@ class Metrics final : public http::Handler {
   const void* state_;
 };
 
-void render(const http::Server& server, store::Store& store, std::string& out) {
-  const auto& routes = server.router().routes();
-  const std::size_t n = routes.size();
-  // Sum the workers.
-  std::vector<std::array<std::uint64_t, http::kStatusSlots.size()>> status(n + 8);
-  std::vector<std::array<std::uint64_t, http::kLatencyBounds.size() + 1>> lat(n + 1);
-  std::vector<std::uint64_t> lat_sum(n + 1);
+// Every worker's counters, summed: per route (index i < n), then the
+// unmatched requests by method (n + m).
+struct HttpTotals {
+  std::vector<std::array<std::uint64_t, http::kStatusSlots.size()>> status;
+  std::vector<std::array<std::uint64_t, http::kLatencyBounds.size() + 1>> latency;
+  std::vector<std::uint64_t> latency_sum_ns;
   std::uint64_t opened = 0, closed = 0;
+};
+
+HttpTotals sum_workers(const http::Server& server, std::size_t n) {
+  HttpTotals t;
+  t.status.resize(n + 8);
+  t.latency.resize(n + 1);
+  t.latency_sum_ns.resize(n + 1);
   server.for_each_stats([&](const http::WorkerStats& w) {
     auto add = [&](const http::RouteStats& rs, std::size_t si, std::size_t li) {
-      for (std::size_t k = 0; k < rs.by_status.size(); ++k) status[si][k] += rs.by_status[k].get();
-      for (std::size_t k = 0; k < rs.latency.size(); ++k) lat[li][k] += rs.latency[k].get();
-      lat_sum[li] += rs.latency_sum_ns.get();
+      for (std::size_t k = 0; k < rs.by_status.size(); ++k)
+        t.status[si][k] += rs.by_status[k].get();
+      for (std::size_t k = 0; k < rs.latency.size(); ++k) t.latency[li][k] += rs.latency[k].get();
+      t.latency_sum_ns[li] += rs.latency_sum_ns.get();
     };
     for (std::size_t i = 0; i < n; ++i) add(w.routes[i], i, i);
     for (std::size_t m = 0; m < 8; ++m) add(w.unmatched[m], n + m, n);
-    opened += w.connections_opened.get();
-    closed += w.connections_closed.get();
+    t.opened += w.connections_opened.get();
+    t.closed += w.connections_closed.get();
   });
+  return t;
+}
 
+void render_requests(const std::vector<http::Route>& routes, const HttpTotals& t,
+                     std::string& out) {
+  const std::size_t n = routes.size();
   out += "# HELP brisk_http_requests_total HTTP requests answered, by method, route and status.\n";
   out += "# TYPE brisk_http_requests_total counter\n";
   for (std::size_t i = 0; i < n + 8; ++i) {
@@ -62,7 +74,7 @@ void render(const http::Server& server, store::Store& store, std::string& out) {
                                     : http::method_name(static_cast<http::Method>(i - n));
     std::string_view route = i < n ? routes[i].pattern : std::string_view("unmatched");
     for (std::size_t k = 0; k < http::kStatusSlots.size(); ++k) {
-      if (!status[i][k]) continue;
+      if (!t.status[i][k]) continue;
       out += "brisk_http_requests_total{method=\"";
       out += method;
       out += "\",route=\"";
@@ -70,52 +82,68 @@ void render(const http::Server& server, store::Store& store, std::string& out) {
       out += "\",status=\"";
       out += http::kStatusSlots[k] ? std::to_string(http::kStatusSlots[k]) : std::string("other");
       out += "\"} ";
-      append_u64(out, status[i][k]);
+      append_u64(out, t.status[i][k]);
       out += '\n';
     }
   }
+}
+
+// One route's latency histogram (buckets made cumulative here).
+void render_histogram(std::string_view route,
+                      const std::array<std::uint64_t, http::kLatencyBounds.size() + 1>& b,
+                      std::uint64_t sum_ns, std::string& out) {
+  std::uint64_t cumulative = 0;
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    cumulative += b[k];
+    out.append("brisk_http_request_duration_seconds_bucket{route=\"")
+        .append(route)
+        .append("\",le=\"");
+    if (k < http::kLatencyBounds.size()) {
+      append_number(out, http::kLatencyBounds[k]);
+    } else {
+      out += "+Inf";
+    }
+    out += "\"} ";
+    append_u64(out, cumulative);
+    out += '\n';
+  }
+  out.append("brisk_http_request_duration_seconds_sum{route=\"").append(route).append("\"} ");
+  append_number(out, static_cast<double>(sum_ns) / 1e9);
+  out.append("\nbrisk_http_request_duration_seconds_count{route=\"").append(route).append("\"} ");
+  append_u64(out, cumulative);
+  out += '\n';
+}
+
+void render_durations(const std::vector<http::Route>& routes, const HttpTotals& t,
+                      std::string& out) {
+  const std::size_t n = routes.size();
   out +=
       "# HELP brisk_http_request_duration_seconds Time from complete request to answer, by "
       "route.\n";
   out += "# TYPE brisk_http_request_duration_seconds histogram\n";
   for (std::size_t i = 0; i <= n; ++i) {
-    std::string route = i < n ? std::string(routes[i].pattern) : "unmatched";
     // The same pattern appears once per method; labels by route only, as
-    // documented, so merge methods sharing a pattern into the first one.
+    // documented, so methods sharing a pattern merge into the first one.
     bool first = true;
     for (std::size_t j = 0; j < i && i < n; ++j)
       first = first && routes[j].pattern != routes[i].pattern;
     if (!first) continue;
-    std::array<std::uint64_t, http::kLatencyBounds.size() + 1> b = lat[i];
-    std::uint64_t sum_ns = lat_sum[i];
+    std::array<std::uint64_t, http::kLatencyBounds.size() + 1> b = t.latency[i];
+    std::uint64_t sum_ns = t.latency_sum_ns[i];
     for (std::size_t j = i + 1; j < n && i < n; ++j) {
       if (routes[j].pattern != routes[i].pattern) continue;
-      for (std::size_t k = 0; k < b.size(); ++k) b[k] += lat[j][k];
-      sum_ns += lat_sum[j];
+      for (std::size_t k = 0; k < b.size(); ++k) b[k] += t.latency[j][k];
+      sum_ns += t.latency_sum_ns[j];
     }
-    std::uint64_t cumulative = 0;
-    for (std::size_t k = 0; k < b.size(); ++k) {
-      cumulative += b[k];
-      out += "brisk_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"";
-      if (k < http::kLatencyBounds.size())
-        append_number(out, http::kLatencyBounds[k]);
-      else
-        out += "+Inf";
-      out += "\"} ";
-      append_u64(out, cumulative);
-      out += '\n';
-    }
-    out += "brisk_http_request_duration_seconds_sum{route=\"" + route + "\"} ";
-    append_number(out, static_cast<double>(sum_ns) / 1e9);
-    out += "\nbrisk_http_request_duration_seconds_count{route=\"" + route + "\"} ";
-    append_u64(out, cumulative);
-    out += '\n';
+    render_histogram(i < n ? routes[i].pattern : std::string_view("unmatched"), b, sum_ns, out);
   }
   out += "# HELP brisk_http_connections_open Client connections open now.\n";
   out += "# TYPE brisk_http_connections_open gauge\nbrisk_http_connections_open ";
-  append_u64(out, opened >= closed ? opened - closed : 0);
+  append_u64(out, t.opened >= t.closed ? t.opened - t.closed : 0);
   out += '\n';
+}
 
+void render_db(store::Store& store, std::string& out) {
   store::CommitStats cs = store.commit_stats();
   out += "# HELP brisk_db_commits_total Write transactions committed.\n";
   out += "# TYPE brisk_db_commits_total counter\nbrisk_db_commits_total ";
@@ -136,6 +164,14 @@ void render(const http::Server& server, store::Store& store, std::string& out) {
   out += "\nbrisk_db_commit_batch_size_count ";
   append_u64(out, cs.commits);
   out += '\n';
+}
+
+void render(const http::Server& server, store::Store& store, std::string& out) {
+  const auto& routes = server.router().routes();
+  const HttpTotals totals = sum_workers(server, routes.size());
+  render_requests(routes, totals, out);
+  render_durations(routes, totals, out);
+  render_db(store, out);
 }
 
 const api::ResponseDoc kMetricsResponses[] = {
@@ -180,9 +216,9 @@ void MetricsRoutes::attach(const http::Server& server) {
   state_->server = &server;
 }
 
-void MetricsRoutes::register_on(http::Router& r) {
+void MetricsRoutes::register_on(api::RouteTable& r) {
   handlers_.push_back(std::make_unique<Metrics>(this, state_.get()));
-  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), &kMetricsOp, false});
+  r.add({http::Method::kGet, "/metrics", handlers_.back().get(), false}, kMetricsOp);
 }
 
 }  // namespace brisk::ops

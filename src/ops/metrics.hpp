@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
@@ -13,7 +14,7 @@ class MetricsRoutes {
  public:
   explicit MetricsRoutes(store::Store& s);
   ~MetricsRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
   // The server whose workers are counted; set before it runs.
   void attach(const http::Server& server);
 

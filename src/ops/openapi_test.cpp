@@ -58,7 +58,7 @@ Doc task_document(const DocumentInfo& i = info()) {
   auth::TokenCodec tokens(none.token_key());
   auth::Authenticator authenticator(false, tokens, none);
   tasks::TaskRoutes routes({none, tasks::CursorCodec(none.cursor_key()), authenticator});
-  http::Router r;
+  RouteTable r;
   routes.register_on(r);
   return Doc(write_openapi(r, i));
 }
@@ -157,10 +157,10 @@ TEST(OpenApi, RegisteringASecuritySchemeIsOneCall) {
   auth::TokenCodec tokens(none.token_key());
   auth::Authenticator authenticator(false, tokens, none);
   tasks::TaskRoutes routes({none, tasks::CursorCodec(none.cursor_key()), authenticator});
-  http::Router r;
+  RouteTable r;
   routes.register_on(r);
   Noop h;
-  r.add({http::Method::kGet, "/open", &h, &public_op});
+  r.add({http::Method::kGet, "/open", &h}, public_op);
   Doc d(write_openapi(r, i));
   EXPECT_EQ(d.text("/components/securitySchemes/bearer/scheme"), R"("bearer")");
   EXPECT_EQ(d.text("/security"), R"([{"bearer":[]}])");
@@ -173,25 +173,25 @@ TEST(OpenApi, InconsistentDescriptionsAreRefused) {
   const Operation op{.operation_id = "x", .summary = "s", .responses = kOk};
   Noop h;
   {
-    http::Router r;
-    r.add({http::Method::kGet, "/x", &h, nullptr});
+    RouteTable r;
+    r.add_undocumented({http::Method::kGet, "/x", &h});
     EXPECT_THROW(write_openapi(r, info()), std::logic_error) << "a route without a description";
   }
   {
-    http::Router r;
-    r.add({http::Method::kGet, "/x/{id}", &h, &op});
+    RouteTable r;
+    r.add({http::Method::kGet, "/x/{id}", &h}, op);
     EXPECT_THROW(write_openapi(r, info()), std::logic_error) << "an undescribed path parameter";
   }
   {
-    http::Router r;
-    r.add({http::Method::kGet, "/x", &h, &op});
-    r.add({http::Method::kGet, "/y", &h, &op});
+    RouteTable r;
+    r.add({http::Method::kGet, "/x", &h}, op);
+    r.add({http::Method::kGet, "/y", &h}, op);
     EXPECT_THROW(write_openapi(r, info()), std::logic_error) << "a repeated operationId";
   }
   {
     const Operation tagged{.operation_id = "x", .summary = "s", .tag = "nope", .responses = kOk};
-    http::Router r;
-    r.add({http::Method::kGet, "/x", &h, &tagged});
+    RouteTable r;
+    r.add({http::Method::kGet, "/x", &h}, tagged);
     EXPECT_THROW(write_openapi(r, info()), std::logic_error) << "an undeclared tag";
   }
   {
@@ -200,13 +200,13 @@ TEST(OpenApi, InconsistentDescriptionsAreRefused) {
                         .request = &tasks::kTaskCreateSchema,
                         .request_example = "{not json",
                         .responses = kOk};
-    http::Router r;
-    r.add({http::Method::kPost, "/x", &h, &bad});
+    RouteTable r;
+    r.add({http::Method::kPost, "/x", &h}, bad);
     EXPECT_THROW(write_openapi(r, info()), std::logic_error) << "malformed example JSON";
   }
   {
-    http::Router r;
-    r.add({http::Method::kGet, "/x", &h, &op});
+    RouteTable r;
+    r.add({http::Method::kGet, "/x", &h}, op);
     EXPECT_NO_THROW(write_openapi(r, info()));
   }
 }

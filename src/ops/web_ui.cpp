@@ -95,9 +95,9 @@ WebUiRoutes::WebUiRoutes()
                           .asset_cache_control = kRevalidate,
                           .missing_page = "this brisk was built without the web UI"}) {}
 
-void WebUiRoutes::register_on(http::Router& r) {
-  r.add({http::Method::kGet, "/", app_.page_handler(), &kPageOp});
-  r.add({http::Method::kGet, "/app/{asset}", app_.asset_handler(), &kAssetOp});
+void WebUiRoutes::register_on(api::RouteTable& r) {
+  r.add({http::Method::kGet, "/", app_.page_handler()}, kPageOp);
+  r.add({http::Method::kGet, "/app/{asset}", app_.asset_handler()}, kAssetOp);
 }
 
 }  // namespace brisk::ops

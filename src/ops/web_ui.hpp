@@ -2,6 +2,7 @@
 // stylesheet and icon): the single-page app of web/app/, embedded in the
 // binary. It talks to the public API only, like any other client.
 #pragma once
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "ops/embedded_files.hpp"
 
@@ -10,7 +11,7 @@ namespace brisk::ops {
 class WebUiRoutes {
  public:
   WebUiRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
 
  private:
   EmbeddedFiles app_;

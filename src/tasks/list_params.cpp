@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <stdexcept>
 
 #include "store/search.hpp"
 #include "tasks/task.hpp"
@@ -12,35 +13,57 @@
 namespace brisk::tasks {
 
 namespace {
+using api::QueryParamDecl;
+using api::QueryType;
 using store::SortKey;
 
-constexpr std::int64_t kMinPriority = 1;
-constexpr std::int64_t kMaxPriority = 5;
+// The task fields whose limits the filters share.
+constexpr const api::Field<Task>& kStatusField = kTaskFields[kStatus];
+constexpr const api::Field<Task>& kPriorityField = kTaskFields[kPriority];
+constexpr const api::Field<Task>& kTagsField = kTaskFields[kTags];
 
-// The sortable keys, in SortKey order.
-constexpr std::string_view kSortNames[] = {"created_at", "updated_at", "priority", "due_at",
-                                           "title"};
-constexpr std::uint8_t kRelevanceCode = 10;
+// The sorts in SortKey order, each ascending then descending ('-'): value i
+// is key i / 2, descending when i is odd.
+constexpr std::string_view kSorts[] = {"created_at", "-created_at", "updated_at", "-updated_at",
+                                       "priority",   "-priority",   "due_at",     "-due_at",
+                                       "title",      "-title"};
+constexpr std::int64_t kDefaultLimit = 100;
+constexpr std::int64_t kMaxLimit = 1000;
+constexpr std::int64_t kMaxSearchLength = 500;  // code points of q
 
-const api::QueryParamDecl kParams[] = {
+constexpr QueryParamDecl kParams[] = {
     {.name = "status",
+     .type = QueryType::kEnumList,
+     .enum_values = kStatusField.enum_values,
      .description = "One status, or several separated by commas (pending,in_progress).",
-     .schema_json = R"({"type":"string","example":"pending,in_progress"})"},
+     .example = R"("pending,in_progress")"},
     {.name = "priority",
-     .description = "Tasks with exactly this priority, 1..5.",
-     .schema_json = R"({"type":"integer","minimum":1,"maximum":5})"},
+     .type = QueryType::kInteger,
+     .min = kPriorityField.min,
+     .max = kPriorityField.max,
+     .description = "Tasks with exactly this priority."},
     {.name = "priority_gte",
-     .description = "Tasks with at least this priority, 1..5.",
-     .schema_json = R"({"type":"integer","minimum":1,"maximum":5})"},
+     .type = QueryType::kInteger,
+     .min = kPriorityField.min,
+     .max = kPriorityField.max,
+     .description = "Tasks with at least this priority."},
     {.name = "priority_lte",
-     .description = "Tasks with at most this priority, 1..5.",
-     .schema_json = R"({"type":"integer","minimum":1,"maximum":5})"},
+     .type = QueryType::kInteger,
+     .min = kPriorityField.min,
+     .max = kPriorityField.max,
+     .description = "Tasks with at most this priority."},
     {.name = "tag",
+     .type = QueryType::kString,
      .repeatable = true,
+     .min = kTagsField.item_min,
+     .max = kTagsField.item_max,
      .description = "Tasks carrying this tag (exact, case-sensitive). Repeat it for several "
-                    "tags: a task must carry all of them (at most 20 distinct tags).",
-     .schema_json = R"({"type":"string","minLength":1,"maxLength":50,"example":"work"})"},
+                    "tags: a task must carry all of them (at most as many distinct tags as a "
+                    "task can carry).",
+     .example = R"("work")"},
     {.name = "q",
+     .type = QueryType::kString,
+     .max = kMaxSearchLength,
      .description =
          "Full-text search over title, description and tags, ignoring case and accents "
          "('cafe' finds 'Café'). The text is split into words at white space; every word must "
@@ -52,65 +75,72 @@ const api::QueryParamDecl kParams[] = {
          "first, then tags, then description; ties newest first) unless sort is given. At most "
          "500 characters and 32 words. A q without any letter or digit (empty, only white "
          "space or punctuation) could match nothing and is a 422 (search_no_words).",
-     .schema_json = R"({"type":"string","maxLength":500,"example":"report"})"},
+     .example = R"("report")"},
     {.name = "due_before",
+     .type = QueryType::kDateTime,
      .description = "Tasks due strictly before this RFC 3339 date-time; tasks without due_at "
                     "never match. A '+' in the offset must be sent as %2B (a space there is "
-                    "read as '+').",
-     .schema_json = R"({"type":"string","format":"date-time"})"},
+                    "read as '+')."},
     {.name = "due_after",
+     .type = QueryType::kDateTime,
      .description = "Tasks due strictly after this RFC 3339 date-time; tasks without due_at "
                     "never match. A '+' in the offset must be sent as %2B (a space there is "
-                    "read as '+').",
-     .schema_json = R"({"type":"string","format":"date-time"})"},
-    {.name = "sort",
-     .description = "Order: created_at, updated_at, priority, due_at or title, prefixed by '-' "
-                    "for descending. Default -created_at, or relevance when q is given. Ties "
-                    "are broken by id in the same direction; tasks without due_at come last "
-                    "either way; title compares ASCII letters case-insensitively and other "
-                    "characters by code point.",
-     .schema_json =
-         R"({"type":"string","enum":["created_at","-created_at","updated_at","-updated_at",)"
-         R"("priority","-priority","due_at","-due_at","title","-title"],"default":"-created_at"})"},
+                    "read as '+')."},
+    {
+        .name = "sort",
+        .type = QueryType::kEnum,
+        .enum_values = kSorts,
+        .default_json = R"("-created_at")",
+        .description = "Order: created_at, updated_at, priority, due_at or title, prefixed by '-' "
+                       "for descending. Default -created_at, or relevance when q is given. Ties "
+                       "are broken by id in the same direction; tasks without due_at come last "
+                       "either way; title compares ASCII letters case-insensitively and other "
+                       "characters by code point.",
+    },
     {.name = "limit",
-     .description = "Tasks per page, 1..1000.",
-     .schema_json = R"({"type":"integer","minimum":1,"maximum":1000,"default":100})"},
-    {.name = "cursor",
-     .description =
-         "The next_cursor of the previous page; send it with the same other parameters (limit "
-         "may change). A cursor that is malformed, tampered with, or made for other filters or "
-         "another order is a 422 (cursor_invalid). Following next_cursor to the end returns "
-         "every matching task once, even while tasks are added or removed (in relevance order "
-         "without duplicates, but not stable under changes).",
-     .schema_json = R"({"type":"string"})"},
+     .type = QueryType::kInteger,
+     .min = 1,
+     .max = kMaxLimit,
+     .default_json = "100",
+     .description = "Tasks per page."},
+    {
+        .name = "cursor",
+        .type = QueryType::kString,
+        .description =
+            "The next_cursor of the previous page; send it with the same other parameters (limit "
+            "may change). A cursor that is malformed, tampered with, or made for other filters or "
+            "another order is a 422 (cursor_invalid). Following next_cursor to the end returns "
+            "every matching task once, even while tasks are added or removed (in relevance order "
+            "without duplicates, but not stable under changes).",
+    },
 };
 
 void bad(api::Errors& errs, std::string_view name, std::string_view type, std::string msg) {
   errs.push_back({"query", std::string(name), -1, type, std::move(msg)});
 }
 
-bool parse_status(std::string_view v, unsigned& mask, api::Errors& errs) {
+const QueryParamDecl& decl(std::string_view name) {
+  for (const QueryParamDecl& d : kParams) {
+    if (d.name == name) return d;
+  }
+  throw std::logic_error("no such query parameter");
+}
+
+// Exact names separated by single commas: no spaces, no empty items.
+void parse_status(std::string_view v, unsigned& mask, api::Errors& errs) {
   unsigned m = 0;
   for (;;) {
     auto comma = v.find(',');
-    std::string_view item = v.substr(0, comma);
-    bool found = false;
-    for (unsigned i = 0; i < std::size(kStatusNames); ++i) {
-      if (kStatusNames[i] == item) {
-        m |= 1u << i;
-        found = true;
-      }
+    auto it = std::find(std::begin(kStatusNames), std::end(kStatusNames), v.substr(0, comma));
+    if (it == std::end(kStatusNames)) {
+      return bad(errs, "status", "enum",
+                 "Each status should be 'pending', 'in_progress' or 'done' (comma-separated)");
     }
-    if (!found) {
-      bad(errs, "status", "enum",
-          "Each status should be 'pending', 'in_progress' or 'done' (comma-separated)");
-      return false;
-    }
+    m |= 1u << (it - std::begin(kStatusNames));
     if (comma == std::string_view::npos) break;
     v.remove_prefix(comma + 1);
   }
   mask = m;
-  return true;
 }
 
 std::optional<std::int64_t> parse_int(std::string_view name, std::string_view v, std::int64_t min,
@@ -148,204 +178,118 @@ std::optional<std::int64_t> parse_time(std::string_view name, std::string_view v
   return t;
 }
 
-bool parse_sort(std::string_view v, SortKey& key, bool& descending, api::Errors& errs) {
-  bool desc = !v.empty() && v.front() == '-';
-  if (desc) v.remove_prefix(1);
-  for (std::size_t i = 0; i < std::size(kSortNames); ++i) {
-    if (kSortNames[i] == v) {
-      key = static_cast<SortKey>(i);
-      descending = desc;
-      return true;
+void parse_sort(std::string_view v, SortKey& key, bool& descending, api::Errors& errs) {
+  for (std::size_t i = 0; i < std::size(kSorts); ++i) {
+    if (kSorts[i] == v) {
+      key = static_cast<SortKey>(i / 2);
+      descending = i % 2 == 1;
+      return;
     }
   }
   bad(errs, "sort", "enum",
       "Input should be 'created_at', 'updated_at', 'priority', 'due_at' or 'title', "
       "optionally prefixed by '-'");
-  return false;
 }
 
 void parse_search(std::string_view v, store::SearchTerms& out, api::Errors& errs) {
   if (util::utf8_code_points(v) > static_cast<std::size_t>(kMaxSearchLength)) {
-    bad(errs, "q", "string_too_long",
-        "String should have at most " + std::to_string(kMaxSearchLength) + " characters");
-    return;
+    return bad(errs, "q", "string_too_long",
+               "String should have at most " + std::to_string(kMaxSearchLength) + " characters");
   }
   switch (store::parse_search(v, out)) {
     case store::SearchStatus::kOk:
       return;
     case store::SearchStatus::kNoWords:
-      bad(errs, "q", "search_no_words",
-          "Search should contain at least one word with a letter or digit");
-      return;
+      return bad(errs, "q", "search_no_words",
+                 "Search should contain at least one word with a letter or digit");
     case store::SearchStatus::kTooManyWords:
-      bad(errs, "q", "too_long",
-          "Search should have at most " + std::to_string(store::kMaxSearchWords) + " words");
-      return;
+      return bad(errs, "q", "too_long",
+                 "Search should have at most " + std::to_string(store::kMaxSearchWords) + " words");
   }
 }
 
-// Appends `s` so that no two different values give the same text.
-void append_counted(std::string& out, std::string_view s) {
-  out += std::to_string(s.size());
-  out += ':';
-  out += s;
-}
-
-// The canonical form of everything a cursor must fit. For a query with only
-// a status filter in the default order it is the form of the first cursors
-// (v1), which therefore stay valid.
-std::string context_of(const store::ListSpec& q, store::Owner owner) {
-  std::string c =
-      "owner=" + std::to_string(owner) + ";status=" + std::to_string(q.status_mask) + ";sort=";
-  if (q.sort == SortKey::kRelevance) {
-    c += "relevance";
+void parse_tag(std::string_view v, std::vector<std::string>& tags, api::Errors& errs) {
+  const QueryParamDecl& d = decl("tag");
+  auto n = static_cast<std::int64_t>(util::utf8_code_points(v));
+  if (n < d.min) {
+    bad(errs, "tag", "string_too_short", "String should have at least 1 character");
+  } else if (n > d.max) {
+    bad(errs, "tag", "string_too_long",
+        "String should have at most " + std::to_string(d.max) + " characters");
   } else {
-    if (q.descending) c += '-';
-    c += kSortNames[static_cast<int>(q.sort)];
+    tags.emplace_back(v);
   }
-  if (q.priority_filtered()) {
-    c += ";priority=" + std::to_string(q.priority_min.value_or(kMinPriority)) + ".." +
-         std::to_string(q.priority_max.value_or(kMaxPriority));
-  }
-  if (q.due_after) c += ";due_after=" + std::to_string(*q.due_after);
-  if (q.due_before) c += ";due_before=" + std::to_string(*q.due_before);
-  if (!q.tags.empty()) {
-    c += ";tags=";
-    for (const std::string& t : q.tags) append_counted(c, t);
-  }
-  if (!q.search.empty()) {
-    c += ";q=";
-    append_counted(c, store::search_text(q.search));
-  }
-  return c;
 }
 
-// True when a decoded cursor holds the kind of key `q`'s order uses.
-bool fits(const CursorPosition& p, const store::ListSpec& q) {
-  using Kind = CursorPosition::Kind;
-  switch (q.sort) {
-    case SortKey::kTitle:
-      return p.kind == Kind::kText;
-    case SortKey::kRelevance:
-      return p.kind == Kind::kReal;
-    case SortKey::kDueAt:
-      return p.kind == Kind::kInt || (p.kind == Kind::kNull && !q.due_filtered());
-    default:
-      return p.kind == Kind::kInt;
+// The parameters' values, as parsed, before they are checked together.
+struct Parsed {
+  std::int64_t min_priority = kPriorityField.min, max_priority = kPriorityField.max;
+  bool sorted = false;
+  const std::string* cursor = nullptr;
+};
+
+void parse_one(const api::QueryParam& p, store::ListSpec& q, Parsed& st, api::Errors& errs) {
+  const std::string_view name = p.name;
+  if (name == "status") {
+    parse_status(p.value, q.status_mask, errs);
+  } else if (name == "priority" || name == "priority_gte" || name == "priority_lte") {
+    if (auto v = parse_int(name, p.value, kPriorityField.min, kPriorityField.max, errs)) {
+      // Several bounds narrow each other; an empty range matches nothing.
+      if (name != "priority_lte") st.min_priority = std::max(st.min_priority, *v);
+      if (name != "priority_gte") st.max_priority = std::min(st.max_priority, *v);
+    }
+  } else if (name == "tag") {
+    parse_tag(p.value, q.tags, errs);
+  } else if (name == "q") {
+    parse_search(p.value, q.search, errs);
+  } else if (name == "due_before" || name == "due_after") {
+    if (auto t = parse_time(name, p.value, errs))
+      (name == "due_before" ? q.due_before : q.due_after) = t;
+  } else if (name == "sort") {
+    std::size_t before = errs.size();
+    parse_sort(p.value, q.sort, q.descending, errs);
+    st.sorted = errs.size() == before;
+  } else if (name == "limit") {
+    if (auto v = parse_int(name, p.value, 1, kMaxLimit, errs)) q.limit = static_cast<int>(*v);
+  } else if (name == "cursor") {
+    st.cursor = &p.value;
   }
 }
+
 }  // namespace
 
 std::span<const api::QueryParamDecl> list_params() {
   return kParams;
 }
 
-std::uint8_t sort_code(SortKey key, bool descending) {
-  if (key == SortKey::kRelevance) return kRelevanceCode;
-  return static_cast<std::uint8_t>(2 * static_cast<int>(key) + (descending ? 0 : 1));
-}
-
 bool parse_list_request(std::string_view raw, store::Owner owner, const CursorCodec& cursors,
                         ListRequest& out, api::Errors& errs) {
-  std::size_t before = errs.size();
+  const std::size_t before = errs.size();
   std::vector<api::QueryParam> params = api::parse_query(raw, kParams, errs);
   store::ListSpec& q = out.query;
   q.owner = owner;
-  q.limit = kDefaultLimit;
-  const std::string* cursor = nullptr;
-  bool sorted = false;
-  std::int64_t min_priority = kMinPriority, max_priority = kMaxPriority;
-  for (const api::QueryParam& p : params) {
-    const std::string_view name = p.name;
-    if (name == "status") {
-      parse_status(p.value, q.status_mask, errs);
-    } else if (name == "priority" || name == "priority_gte" || name == "priority_lte") {
-      if (auto v = parse_int(name, p.value, kMinPriority, kMaxPriority, errs)) {
-        // Several bounds narrow each other; an empty range matches nothing.
-        if (name != "priority_lte") min_priority = std::max(min_priority, *v);
-        if (name != "priority_gte") max_priority = std::min(max_priority, *v);
-      }
-    } else if (name == "tag") {
-      auto n = util::utf8_code_points(p.value);
-      if (n < 1) {
-        bad(errs, name, "string_too_short", "String should have at least 1 character");
-      } else if (n > 50) {
-        bad(errs, name, "string_too_long", "String should have at most 50 characters");
-      } else {
-        q.tags.push_back(p.value);
-      }
-    } else if (name == "q") {
-      parse_search(p.value, q.search, errs);
-    } else if (name == "due_before") {
-      if (auto t = parse_time(name, p.value, errs)) q.due_before = t;
-    } else if (name == "due_after") {
-      if (auto t = parse_time(name, p.value, errs)) q.due_after = t;
-    } else if (name == "sort") {
-      sorted = parse_sort(p.value, q.sort, q.descending, errs);
-    } else if (name == "limit") {
-      if (auto v = parse_int(name, p.value, 1, kMaxLimit, errs)) q.limit = static_cast<int>(*v);
-    } else if (name == "cursor") {
-      cursor = &p.value;
-    }
-  }
+  q.limit = static_cast<int>(kDefaultLimit);
+  Parsed st;
+  for (const api::QueryParam& p : params) parse_one(p, q, st, errs);
   // A bound at the model's own limit filters nothing.
-  if (min_priority > kMinPriority) q.priority_min = min_priority;
-  if (max_priority < kMaxPriority) q.priority_max = max_priority;
+  if (st.min_priority > kPriorityField.min) q.priority_min = st.min_priority;
+  if (st.max_priority < kPriorityField.max) q.priority_max = st.max_priority;
   // Tags: a set (sorted, so the cursor context does not depend on their order).
   std::sort(q.tags.begin(), q.tags.end());
   q.tags.erase(std::unique(q.tags.begin(), q.tags.end()), q.tags.end());
-  if (q.tags.size() > static_cast<std::size_t>(kMaxQueryTags)) {
+  if (static_cast<std::int64_t>(q.tags.size()) > kTagsField.max) {
     bad(errs, "tag", "too_long",
-        "At most " + std::to_string(kMaxQueryTags) + " distinct tags, not " +
+        "At most " + std::to_string(kTagsField.max) + " distinct tags, not " +
             std::to_string(q.tags.size()));
   }
-  if (!q.search.empty() && !sorted) {
+  if (!q.search.empty() && !st.sorted) {
     q.sort = SortKey::kRelevance;
     q.descending = true;
   }
   out.sort_code = sort_code(q.sort, q.descending);
   if (errs.size() != before) return false;
-
-  out.context = context_of(q, owner);
-  if (cursor) {
-    std::optional<CursorPosition> pos = cursors.decode(*cursor, out.context);
-    if (!pos || pos->sort != out.sort_code || !fits(*pos, q)) {
-      bad(errs, "cursor", "cursor_invalid",
-          "Invalid cursor: use the next_cursor of a previous page, with the same other parameters");
-      return false;
-    }
-    q.has_after = true;
-    store::ListPosition& a = q.after;
-    a.id = pos->id;
-    a.null_key = pos->kind == CursorPosition::Kind::kNull;
-    a.num = pos->key;
-    a.rank = pos->real;
-    a.text = std::move(pos->text);
-  }
-  return true;
-}
-
-std::string next_cursor(const ListRequest& req, const store::ListPosition& last,
-                        const CursorCodec& cursors) {
-  using Kind = CursorPosition::Kind;
-  CursorPosition p;
-  p.sort = req.sort_code;
-  p.id = last.id;
-  switch (req.query.sort) {
-    case SortKey::kTitle:
-      p.kind = Kind::kText;
-      p.text = last.text;
-      break;
-    case SortKey::kRelevance:
-      p.kind = Kind::kReal;
-      p.real = last.rank;
-      break;
-    default:
-      p.kind = last.null_key ? Kind::kNull : Kind::kInt;
-      p.key = last.num;
-      break;
-  }
-  return cursors.encode(p, req.context);
+  out.context = cursor_context(q, owner);
+  return !st.cursor || apply_cursor(*st.cursor, cursors, out, errs);
 }
 
 }  // namespace brisk::tasks

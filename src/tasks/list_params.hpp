@@ -1,5 +1,7 @@
-// GET /tasks query parameters: their declaration and parsing into a
-// store::ListSpec, with every problem reported under loc ["query", name].
+// GET /tasks query parameters: their declaration (types and limits taken
+// from the task model's fields, so each limit is written once) and parsing
+// into a store::ListSpec, with every problem reported under loc
+// ["query", name].
 #pragma once
 #include <cstdint>
 #include <span>
@@ -11,11 +13,6 @@
 #include "tasks/cursor.hpp"
 
 namespace brisk::tasks {
-
-inline constexpr int kDefaultLimit = 100;
-inline constexpr int kMaxLimit = 1000;
-inline constexpr int kMaxQueryTags = 20;      // a task has at most 20 tags
-inline constexpr int kMaxSearchLength = 500;  // code points of q
 
 std::span<const api::QueryParamDecl> list_params();
 
@@ -37,5 +34,13 @@ bool parse_list_request(std::string_view raw, store::Owner owner, const CursorCo
 // The cursor that continues after `last` (a page's last row) in `req`'s order.
 std::string next_cursor(const ListRequest& req, const store::ListPosition& last,
                         const CursorCodec& cursors);
+
+// What a cursor of `q` (for `owner`) must fit: a canonical form of the
+// owner, the filters and the order (list_cursor.cpp).
+std::string cursor_context(const store::ListSpec& q, store::Owner owner);
+
+// Applies a decoded cursor to `out`; false (and an error) if it does not fit.
+bool apply_cursor(std::string_view cursor, const CursorCodec& cursors, ListRequest& out,
+                  api::Errors& errs);
 
 }  // namespace brisk::tasks

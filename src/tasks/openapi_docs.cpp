@@ -37,16 +37,29 @@ const api::SchemaDoc kTaskListSchema{"TaskList", &write_task_list_schema, kTaskL
 
 constexpr std::string_view kTag = "tasks";
 
-constexpr std::string_view kTaskExample =
-    R"({"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", "title": "Write the report",
-        "description": "", "status": "pending", "priority": 1, "due_at": null,
-        "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
-        "updated_at": "2026-11-22T09:30:00.123Z", "version": 1})";
-constexpr std::string_view kUpdatedExample =
-    R"({"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", "title": "Write the report",
-        "description": "", "status": "done", "priority": 1, "due_at": null,
-        "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
-        "updated_at": "2026-11-22T10:02:41.517Z", "version": 2})";
+// Examples come from the model's field examples (api::write_example).
+void write_task_example(util::JsonWriter& w) {
+  api::write_example(kTaskModel, w);
+}
+
+void write_updated_example(util::JsonWriter& w) {
+  static constexpr api::ExampleOverride kDone[] = {
+      {"status", R"("done")"}, {"updated_at", R"("2026-11-22T10:02:41.517Z")"}, {"version", "2"}};
+  api::write_example(kTaskModel, w, kDone);
+}
+
+void write_list_example(util::JsonWriter& w) {
+  w.StartObject();
+  w.Key("tasks");
+  w.StartArray();
+  write_task_example(w);
+  w.EndArray();
+  w.Key("count");
+  w.Int64(1);
+  w.Key("next_cursor");
+  w.Null();
+  w.EndObject();
+}
 
 // ---- parameters ------------------------------------------------------------
 // Header parameters carry schema examples but no parameter example: Swagger
@@ -61,7 +74,7 @@ constexpr ParamDoc kIdParam{
         "The task's id. An id that is not a UUID, or that names no task of yours, "
         "gets 404.",
     .schema_json = R"({"type": "string", "format": "uuid"})",
-    .example = R"("01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e")"};
+    .example = kTaskFields[kId].example};
 
 constexpr ParamDoc kIfMatch{
     .name = "If-Match",
@@ -137,11 +150,7 @@ constexpr ResponseDoc kListResponses[] = {
     {.status = 200,
      .description = "A page of tasks, newest first.",
      .schema = &kTaskListSchema,
-     .example = R"({"tasks": [{"id": "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e",
-        "title": "Write the report", "description": "", "status": "pending", "priority": 1,
-        "due_at": null, "tags": ["work"], "created_at": "2026-11-22T09:30:00.123Z",
-        "updated_at": "2026-11-22T09:30:00.123Z", "version": 1}],
-        "count": 1, "next_cursor": null})"},
+     .write_example = &write_list_example},
     api::invalid(
         "An unknown parameter, a bad value, a repeated single-value parameter, or a "
         "cursor that is invalid or does not fit the query.",
@@ -155,7 +164,7 @@ constexpr ResponseDoc kCreateResponses[] = {
      .description = "Created (or, with a reused Idempotency-Key, the first answer "
                     "replayed).",
      .schema = &kTaskSchema,
-     .example = kTaskExample,
+     .write_example = &write_task_example,
      .headers = kCreatedHeaders},
     api::problem(400, kBadJson, "the request body must be a JSON object"),
     api::problem(409, "A request with this Idempotency-Key is still being processed.",
@@ -173,7 +182,7 @@ constexpr ResponseDoc kGetResponses[] = {
     {.status = 200,
      .description = "The task.",
      .schema = &kTaskSchema,
-     .example = kTaskExample,
+     .write_example = &write_task_example,
      .headers = kETagHeaders},
     {.status = 304,
      .description = "If-None-Match lists the current ETag: no body.",
@@ -186,7 +195,7 @@ constexpr ResponseDoc kUpdateResponses[] = {
     {.status = 200,
      .description = "The updated task (version + 1, even if no value changed).",
      .schema = &kTaskSchema,
-     .example = kUpdatedExample,
+     .write_example = &write_updated_example,
      .headers = kETagHeaders},
     api::problem(400, kBadJson, "the request body must be a JSON object"),
     kNotFound,

@@ -28,7 +28,7 @@ void reply_task(Exchange& ex, store::ReadStatus st, std::string_view json, std::
   }
   char buf[24];
   std::string_view etag = format_etag(version, buf);
-  std::string_view if_none_match = ex.request().if_none_match;
+  std::string_view if_none_match = ex.request().header("if-none-match");
   if (!if_none_match.empty() && if_none_match_hits(if_none_match, version)) {
     ex.respond(304).header("ETag", etag).no_body();
     return;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/route_table.hpp"
 #include "http/router.hpp"
 #include "tasks/context.hpp"
 
@@ -14,7 +15,7 @@ class TaskRoutes {
  public:
   explicit TaskRoutes(Context ctx);
   ~TaskRoutes();
-  void register_on(http::Router& r);
+  void register_on(api::RouteTable& r);
 
  private:
   Context ctx_;

@@ -127,8 +127,8 @@ TEST(ModelBindTitle, EscapedCharactersCountAsOneCodePoint) {
 }
 
 TEST(ModelBindTitle, WhiteSpaceOnlyIsBlank) {
-  for (std::string_view t : {" ", "   ", "\\t\\n\\r", "\\u3000", "\\u00a0", "\xe3\x80\x80",
-                             "\xc2\xa0", " \\u3000\\u00a0\\u2028\\u202f\\u0085 "}) {
+  for (std::string_view t : {" ", "   ", "\\u3000", "\\u00a0", "\xe3\x80\x80", "\xc2\xa0",
+                             " \\u3000\\u00a0\\u2028\\u202f\\u0085 "}) {
     SCOPED_TRACE(std::string(t));
     expect_one(bind_text(R"({"title":")" + std::string(t) + R"("})", Mode::kCreate), "title",
                "string_blank");
@@ -147,9 +147,38 @@ TEST(ModelBindTitle, KeptAsSentNotTrimmed) {
   Bound b = bind_text(R"({"title":" x "})", Mode::kCreate);
   expect_ok(b);
   EXPECT_EQ(b.task.title, " x ");
-  Bound b2 = bind_text(R"({"title":"\u3000x\t"})", Mode::kCreate);
+  Bound b2 = bind_text(R"({"title":"\u3000x\u00a0"})", Mode::kCreate);
   expect_ok(b2);
-  EXPECT_EQ(b2.task.title, "\xe3\x80\x80x\t");
+  EXPECT_EQ(b2.task.title, "\xe3\x80\x80x\xc2\xa0");
+}
+
+// Regression: raw control characters in a title were stored (and could end
+// up in logs or in another system's headers: "a\r\nX-Injected: 1").
+TEST(ModelBindTitle, ControlCharactersAreAPatternMismatch) {
+  for (std::string_view t :
+       {"a\\r\\nX-Injected: 1", "tab\\there", "\\u0000", "x\\u001f", "x\\u007f", "\\t\\n\\r"}) {
+    SCOPED_TRACE(std::string(t));
+    expect_one(bind_text(R"({"title":")" + std::string(t) + R"("})", Mode::kCreate), "title",
+               "string_pattern_mismatch");
+  }
+  // C1 controls (U+0085) and other characters are not C0 controls.
+  expect_ok(bind_text(R"({"title":"a\u0085b\u0080"})", Mode::kCreate));
+}
+
+TEST(ModelBindTags, ControlCharactersInATagAreRefusedAtItsIndex) {
+  expect_one(bind_text(R"({"title":"x","tags":["ok","a\nb"]})", Mode::kCreate), "tags",
+             "string_pattern_mismatch", 1);
+}
+
+TEST(ModelBindDescription, MayHoldNewlinesAndTabs) {
+  Bound b = bind_text(R"({"title":"x","description":"line 1\n\tline 2\r\n"})", Mode::kCreate);
+  expect_ok(b);
+  EXPECT_EQ(b.task.description, "line 1\n\tline 2\r\n");
+}
+
+TEST(ModelBindStored, RowsWrittenUnderEarlierRulesStayReadable) {
+  // Titles and tags stored before control characters were refused.
+  expect_ok(bind_text(R"({"title":"a\r\nb","tags":["\t"]})", Mode::kStored));
 }
 
 TEST(ModelBindTitle, WrongType) {
@@ -510,13 +539,13 @@ TEST(ModelBindObject, EveryErrorIsCollected) {
 Task full_task() {
   Task t;
   EXPECT_TRUE(util::parse_uuid("01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e", t.id));
-  t.title = std::string("q\"uote\\back/slash \x01\x1f\n\t\r\b\f ") + std::string(1, '\0') +
-            " é 😀 日 \xe2\x80\xa8 end";
-  t.description = "line1\nline2 \"quoted\" \\ \x7f";
+  t.title = "q\"uote\\back/slash é 😀 日 \xe2\x80\xa8 end";
+  t.description = std::string("line1\nline2 \"quoted\" \\ \x7f \x01\x1f\n\t\r\b\f ") +
+                  std::string(1, '\0') + " end";
   t.status = 1;
   t.priority = 4;
   t.due_at = 1795339800123;
-  t.tags = {"work", "\"q\"", "a\\b", "😀", "\x02"};
+  t.tags = {"work", "\"q\"", "a\\b", "😀", "\xe2\x80\xa8"};
   t.created_at = 946684800000;
   t.updated_at = 946684800001;
   t.version = 12;
@@ -549,7 +578,7 @@ TEST(ModelSerialize, RoundTripThroughStoredMode) {
 
 TEST(ModelSerialize, RoundTripOfAValidatedCreateBody) {
   Bound created = bind_text(
-      R"({"title":"Write \"the\" report\\ \u0001 \u3000é😀","description":"d\n","status":"done",)"
+      R"({"title":"Write \"the\" report\\ \u3000é😀","description":"d\n\u0001","status":"done",)"
       R"("priority":5,"due_at":"2026-11-22T10:30:00.123+01:00","tags":["work","日本"]})",
       Mode::kCreate);
   expect_ok(created);
@@ -561,8 +590,9 @@ TEST(ModelSerialize, RoundTripOfAValidatedCreateBody) {
   expect_ok(back);
   expect_same(back.task, t);
   EXPECT_EQ(back.task.title,
-            "Write \"the\" report\\ \x01 \xe3\x80\x80"
+            "Write \"the\" report\\ \xe3\x80\x80"
             "é😀");
+  EXPECT_EQ(back.task.description, "d\n\x01");
 }
 
 TEST(ModelSerialize, KeyOrderAndShapes) {

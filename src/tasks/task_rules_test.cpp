@@ -12,7 +12,7 @@
 namespace brisk::tasks {
 namespace {
 
-constexpr api::FieldMask bit(TaskField f) {
+constexpr api::FieldMask bit(unsigned f) {
   return api::FieldMask{1} << f;
 }
 

@@ -63,11 +63,15 @@ class CreateTask final : public http::Handler {
   void handle(Exchange& ex) override {
     const http::Request& req = ex.request();
     store::Owner owner;
-    if (!ctx_.auth.authenticate(ex, owner) || !api::require_json(ex, false)) return;
+    if (!ctx_.auth.authenticate(ex, owner) || !api::require_json(ex, api::JsonMedia::kJson)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
+    const http::HeaderField* key = req.find_header("idempotency-key");
+    if (key && key->repeated) {
+      return api::reply_problem(ex, 400, "a header that takes one value was sent twice");
+    }
     api::Errors errs;
-    if (req.has_idempotency_key && !valid_idempotency_key(req.idempotency_key)) {
+    if (key && !valid_idempotency_key(key->value)) {
       errs.push_back({"header", "idempotency-key", -1, "idempotency_key_invalid",
                       "Idempotency-Key must be 1..255 visible ASCII characters"});
     }
@@ -76,9 +80,8 @@ class CreateTask final : public http::Handler {
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     const std::int64_t now = util::now_unix_ms();
     store::CreateTask cmd{new_task(owner, std::move(fields), now), {}};
-    if (req.has_idempotency_key) {
-      cmd.idempotency = {std::string(req.idempotency_key), std::string(req.body),
-                         now - kIdempotencyTtlMs};
+    if (key) {
+      cmd.idempotency = {std::string(key->value), std::string(req.body), now - kIdempotencyTtlMs};
     }
     submit(ctx_.store, ex, std::move(cmd), [](Exchange& ex2, const WriteResult& r) {
       switch (r.status) {
@@ -176,24 +179,27 @@ void attempt(Context& ctx, Exchange& ex, Change&& ch) {
 
 class UpdateTask final : public http::Handler {
  public:
-  UpdateTask(Context& c, bool merge_patch) : ctx_(c), merge_patch_(merge_patch) {}
+  UpdateTask(Context& c, UpdateStyle style)
+      : ctx_(c),
+        media_(style == UpdateStyle::kPatch ? api::JsonMedia::kJsonMergePatch
+                                            : api::JsonMedia::kJson) {}
   void handle(Exchange& ex) override {
     Change ch;
     if (!ctx_.auth.authenticate(ex, ch.owner) || !parse_task_id(ex, ch.id)) return;
-    if (!api::require_json(ex, merge_patch_)) return;
+    if (!api::require_json(ex, media_)) return;
     simdjson::dom::object obj;
     if (!api::parse_object(ex, obj)) return;
     api::Errors errs;
     ch.mask = api::bind(kTaskModel, obj, api::Mode::kUpdate, ch.patch, errs);
     if (!errs.empty()) return api::reply_invalid(ex, errs);
-    const http::Request& req = ex.request();
-    ch.if_match = parse_if_match(req.if_match, !req.if_match.empty());
+    const std::string_view if_match = ex.request().header("if-match");
+    ch.if_match = parse_if_match(if_match, !if_match.empty());
     attempt(ctx_, ex, std::move(ch));
   }
 
  private:
   Context& ctx_;
-  bool merge_patch_;
+  api::JsonMedia media_;
 };
 
 class DeleteTask final : public http::Handler {
@@ -202,8 +208,8 @@ class DeleteTask final : public http::Handler {
   void handle(Exchange& ex) override {
     Change ch;
     if (!ctx_.auth.authenticate(ex, ch.owner) || !parse_task_id(ex, ch.id)) return;
-    const http::Request& req = ex.request();
-    ch.if_match = parse_if_match(req.if_match, !req.if_match.empty());
+    const std::string_view if_match = ex.request().header("if-match");
+    ch.if_match = parse_if_match(if_match, !if_match.empty());
     ch.remove = true;
     attempt(ctx_, ex, std::move(ch));
   }
@@ -217,8 +223,8 @@ class DeleteTask final : public http::Handler {
 std::unique_ptr<http::Handler> make_create_handler(Context& ctx) {
   return std::make_unique<CreateTask>(ctx);
 }
-std::unique_ptr<http::Handler> make_update_handler(Context& ctx, bool merge_patch) {
-  return std::make_unique<UpdateTask>(ctx, merge_patch);
+std::unique_ptr<http::Handler> make_update_handler(Context& ctx, UpdateStyle style) {
+  return std::make_unique<UpdateTask>(ctx, style);
 }
 std::unique_ptr<http::Handler> make_delete_handler(Context& ctx) {
   return std::make_unique<DeleteTask>(ctx);

@@ -1,5 +1,6 @@
 // POST /tasks, PUT and PATCH /tasks/{id}, DELETE /tasks/{id}.
 #pragma once
+#include <cstdint>
 #include <memory>
 
 #include "http/router.hpp"
@@ -8,8 +9,9 @@
 namespace brisk::tasks {
 
 std::unique_ptr<http::Handler> make_create_handler(Context& ctx);
-// PUT (merge_patch false) or PATCH (true: also application/merge-patch+json).
-std::unique_ptr<http::Handler> make_update_handler(Context& ctx, bool merge_patch);
+// PUT and PATCH update alike; PATCH also accepts application/merge-patch+json.
+enum class UpdateStyle : std::uint8_t { kPut, kPatch };
+std::unique_ptr<http::Handler> make_update_handler(Context& ctx, UpdateStyle style);
 std::unique_ptr<http::Handler> make_delete_handler(Context& ctx);
 
 }  // namespace brisk::tasks

@@ -21,6 +21,14 @@ bool utf8_valid(std::string_view s);
 // Precondition: s is valid UTF-8.
 bool utf8_all_white_space(std::string_view s);
 
+// True when s holds no C0 control character (U+0000..U+001F) and no DEL.
+constexpr bool no_control_chars(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
 // base64url (RFC 4648 section 5) without padding.
 std::string base64url_encode(std::string_view bytes);
 // Decodes unpadded base64url; returns false on any other character, on an

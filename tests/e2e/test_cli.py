@@ -279,3 +279,82 @@ def test_auth_off_on_open_address_with_allow_open(brisk_factory):
 def test_auth_off_on_localhost_is_allowed(brisk_factory):
     b = brisk_factory(listen="localhost:0")
     assert httpx.get(f"http://127.0.0.1:{b.port}/healthz", timeout=5).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# Usage errors: one line, one prefix, exit code 2 (regressions: CLI11's own
+# messages and exit codes 105, 106, 109 leaked through).
+
+def assert_usage_error(rc, err, *needles):
+    assert rc == 2, f"exit code {rc}, expected 2; stderr: {err!r}"
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, f"expected one line, got: {err!r}"
+    assert lines[0].startswith("brisk: error: "), lines[0]
+    for n in needles:
+        assert n in lines[0], f"{n!r} not in {lines[0]!r}"
+
+
+def test_unknown_command_is_named(tmp_path):
+    rc, out, err = run_brisk(["frobnicate"], cwd=tmp_path)
+    assert_usage_error(rc, err, "unknown command 'frobnicate'", "brisk help")
+    rc, out, err = run_brisk([], cwd=tmp_path)
+    assert_usage_error(rc, err, "a command is required")
+
+
+def test_help_and_version_work(tmp_path):
+    rc, out, err = run_brisk(["help"], cwd=tmp_path)
+    assert rc == 0, err
+    for command in ("serve", "openapi", "version", "rotate-key"):
+        assert command in out
+    rc, out, err = run_brisk(["help", "serve"], cwd=tmp_path)
+    assert rc == 0 and "--listen" in out and "brisk serve" in out, out
+    rc, out, err = run_brisk(["serve", "--help"], cwd=tmp_path)
+    assert rc == 0 and "--threads" in out, out
+    rc, out, err = run_brisk(["--version"], cwd=tmp_path)
+    assert rc == 0 and re.search(r"^brisk \d+\.\d+\.\d+$", out.strip()), out
+
+
+@pytest.mark.parametrize("args, needles", [
+    (["serve", "--threads", "abc"], ["--threads", "'abc' is not a whole number from 1 to 256"]),
+    (["serve", "--threads", "0"], ["'0' is not a whole number"]),
+    (["serve", "--no-such-option"], ["unexpected argument: --no-such-option"]),
+    (["serve", "one", "two", "three"], ["unexpected arguments: one two three"]),
+    (["serve", "--auth", "maybe"], ["--auth"]),
+    (["openapi", "extra"], ["unexpected argument: extra"]),
+], ids=["threads-text", "threads-0", "unknown-option", "arguments-in-order", "auth-maybe",
+        "openapi-extra"])
+def test_usage_errors_are_one_line_and_exit_2(tmp_path, args, needles):
+    rc, out, err = run_brisk(args, cwd=tmp_path)
+    assert_usage_error(rc, err, *needles)
+
+
+def test_rotate_key_refuses_a_missing_database(tmp_path):
+    # Regression: it created the file and said it had replaced the key.
+    rc, out, err = run_brisk(["rotate-key", "--db", str(tmp_path / "missing.db")], cwd=tmp_path)
+    assert_usage_error(rc, err, "does not exist")
+    assert not (tmp_path / "missing.db").exists()
+    assert "replaced" not in out
+
+
+def test_port_in_use_says_why_once_and_creates_no_database(brisk_factory, tmp_path):
+    # Regressions: "Address already in use: Address already in use", and the
+    # database files were created before the listen failed.
+    a = brisk_factory()
+    db = tmp_path / "never.db"
+    rc, out, err = run_brisk(serve_args(db, listen=f"127.0.0.1:{a.port}"), cwd=tmp_path)
+    assert_usage_error(rc, err, f"127.0.0.1:{a.port}")
+    assert err.count("in use") == 1, err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("never.db")]
+
+
+def test_sigterm_right_after_the_listening_line_drains(brisk_factory, tmp_path):
+    # Regression: the signal arrived before the handlers were installed and
+    # killed brisk (3 of 3 tries); :memory: then left its files in /dev/shm.
+    import glob
+    import os
+    for _ in range(5):
+        b = brisk_factory(db=":memory:")
+        pid = b.proc.pid
+        b.signal(signal.SIGTERM)
+        assert b.wait(10) == 0, "brisk did not exit 0 on a SIGTERM right after listening"
+        assert not glob.glob(f"/dev/shm/brisk-memory-{pid}-*") + glob.glob(f"/tmp/brisk-memory-{pid}-*")

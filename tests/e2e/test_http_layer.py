@@ -3,6 +3,7 @@ size limits, timeouts, request smuggling defences, chunked bodies, and
 isolation from slow clients."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -374,6 +375,71 @@ def test_two_host_headers_are_400(server):
     assert_raw_problem(r, 400)
 
 
+@pytest.mark.parametrize("raw", [
+    b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n",
+    b"GET /healthz HTTP/3.0\r\nHost: x\r\n\r\n",
+    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+], ids=["http2-line", "http3-line", "h2-preface"])
+def test_other_http_versions_are_505(server, raw):
+    # Regression: these got 400 while the document promises 505 for "not HTTP/1.x".
+    with RawConn.to(server) as c:
+        c.send(raw)
+        r = c.read_response()
+        assert_raw_problem(r, 505)
+        assert c.wait_closed(3)
+
+
+def test_content_length_is_exact_digits(server, client):
+    # Regression: Content-Length was padded with spaces ("Content-Length:        15").
+    for method, path, body in [("GET", "/healthz", None), ("GET", "/tasks?limit=5", None),
+                               ("POST", "/tasks", b'{"title":"length"}'), ("GET", "/nope", None)]:
+        headers = [("Content-Type", "application/json")] if body else []
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            s.sendall(request_bytes(method, path, headers=headers, body=body))
+            raw = b""
+            while b"\r\n\r\n" not in raw:
+                raw += s.recv(65536)
+            head, rest = raw.split(b"\r\n\r\n", 1)
+            m = re.search(rb"\r\nContent-Length:( *)([0-9]+)\r?", head + b"\r\n")
+            assert m, head
+            while len(rest) < int(m.group(2)):
+                rest += s.recv(65536)
+        assert m.group(1) == b" ", f"{method} {path}: {head!r}"
+        assert int(m.group(2)) == len(rest), f"{method} {path}: {head!r}"
+
+
+def test_repeated_idempotency_key_is_400(server, client):
+    body = b'{"title":"twice"}'
+    with RawConn.to(server) as c:
+        c.send(request_bytes("POST", "/tasks", headers=[
+            ("Content-Type", "application/json"), ("Idempotency-Key", "a"),
+            ("Idempotency-Key", "b")], body=body))
+        r = c.read_response()
+    assert_raw_problem(r, 400)
+
+
+def test_more_than_100_header_fields_are_431(server):
+    headers = [(f"X-F{i}", "v") for i in range(101)]
+    with RawConn.to(server) as c:
+        c.send(request_bytes("GET", "/healthz", headers=headers))
+        r = c.read_response()
+    assert_raw_problem(r, 431)
+    with RawConn.to(server) as c:
+        c.send(request_bytes("GET", "/healthz", headers=headers[:99]))
+        assert c.read_response().status == 200
+
+
+def test_repeated_list_headers_are_joined(server, client):
+    # If-Match sent on two lines is one list (RFC 9110 5.3): the second ETag matches.
+    t = client.post("/tasks", json={"title": "joined"}).json()
+    with RawConn.to(server) as c:
+        c.send(request_bytes("PATCH", f"/tasks/{t['id']}", headers=[
+            ("Content-Type", "application/json"), ("If-Match", '"7"'), ("If-Match", '"1"')],
+            body=b'{"priority":2}'))
+        r = c.read_response()
+    assert r.status == 200, r
+
+
 def test_absolute_form_request_target_is_accepted(server):
     # RFC 9112 3.2.2: a server MUST accept the absolute-form.
     with RawConn.to(server) as c:
@@ -590,3 +656,22 @@ def test_server_survives_abrupt_disconnects(server):
         s.close()  # RST
     r = httpx.get(f"{server.url}/healthz", timeout=5)
     assert r.status_code == 200
+
+
+def test_date_header_is_not_behind_the_clock(server):
+    # Regression: the Date header was refreshed once a second from the
+    # kernel's coarse clock, just after the second turned, and could then
+    # show the previous second for the whole second.
+    from email.utils import parsedate_to_datetime
+    behind = 0
+    for _ in range(15):
+        now = time.time()
+        time.sleep(1.02 - (now % 1.0))  # 20 ms into the next second
+        before = time.time()
+        with RawConn.to(server) as c:
+            c.send(request_bytes("GET", "/healthz"))
+            r = c.read_response()
+        date = parsedate_to_datetime(r.header("date")).timestamp()
+        if date < int(before):
+            behind += 1
+    assert behind == 0, f"Date was a second behind in {behind} of 15 requests"

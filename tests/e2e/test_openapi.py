@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+
+import httpx
 import re
 
 import pytest
@@ -66,7 +68,8 @@ def test_every_documented_operation_is_served(server, document):
 
 
 def test_cli_prints_the_served_document_apart_from_servers(document, tmp_path):
-    rc, out, err = run_brisk(["openapi"], cwd=tmp_path)
+    # The `server` fixture runs with --auth off: its document has no accounts.
+    rc, out, err = run_brisk(["openapi", "--auth", "off"], cwd=tmp_path)
     assert rc == 0, err
     printed = json.loads(out)
     assert list(tmp_path.iterdir()) == [], "brisk openapi must not create files"
@@ -159,3 +162,32 @@ def test_unknown_docs_asset_is_a_problem_404(client):
     for path in ["/docs/nope.js", "/docs/swagger-ui.js.map", "/docs/..%2Findex.html"]:
         assert_problem(client.get(path), 404)
     assert_problem(client.post("/docs"), 405)
+
+
+def test_auth_off_document_describes_what_is_served(document):
+    # Regression: with --auth off the document listed /auth/* and bearer
+    # security, which then answered 404.
+    assert not [p for p in document["paths"] if p.startswith("/auth")]
+    assert "securitySchemes" not in document.get("components", {})
+    assert document.get("security", []) == []
+    assert "accounts" not in {t["name"] for t in document.get("tags", [])}
+
+
+def test_auth_required_document_equals_brisk_openapi(brisk_factory, tmp_path):
+    b = brisk_factory(auth="required")
+    served = httpx.get(f"{b.url}/openapi.json", timeout=10).json()
+    assert "/auth/token" in served["paths"]
+    assert "bearerAuth" in served["components"]["securitySchemes"]
+    rc, out, err = run_brisk(["openapi"], cwd=tmp_path)
+    assert rc == 0, err
+    printed = json.loads(out)
+    printed.pop("servers")
+    served.pop("servers")
+    assert printed == served
+
+
+def test_docs_with_a_trailing_slash_redirects(server):
+    # Regression: /docs/ was a 404.
+    r = raw_get(server, "/docs/")
+    assert r.status == 308
+    assert r.header("location") == "/docs"

@@ -31,7 +31,9 @@ ANNOTATIONS = {"description", "examples", "default", "readOnly", "writeOnly", "t
                "deprecated", "$comment"}
 # A mix of 1-, 2-, 3- and 4-byte UTF-8 characters: lengths are in code points.
 ALPHABET = "aé€😀bZ字🎉x"
-WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+# Unicode White_Space without the C0 controls (titles and tags refuse those).
+WHITE_SPACE = " \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+CONTROLS = "\t\n\x0b\x0c\r\x00\x01\x1f\x7f"
 DATE_TIMES = ["2026-11-22T09:30:00Z", "2026-11-22T09:30:00.123Z", "1999-12-31t23:59:59.5z",
               "2026-11-22T09:30:00.123456+05:30", "2000-02-29T00:00:00-08:00",
               "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"]
@@ -132,7 +134,7 @@ def break_keyword(s: dict, keyword: str):
         return text(s["maxLength"] + 1), None
     if keyword == "pattern":
         n = max(s.get("minLength", 1), min(s.get("maxLength", 10), len(WHITE_SPACE)))
-        for bad in (WHITE_SPACE[:n], "A" * n, "!" * n, "é" * n):
+        for bad in (WHITE_SPACE[:n], "A" * n, "!" * n, "é" * n, "a\r\nb"[:n].ljust(n, "\t")):
             if not re.search(s["pattern"], bad):
                 return bad, None
         raise AssertionError(f"cannot break pattern {s['pattern']!r}")

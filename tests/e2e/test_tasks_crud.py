@@ -106,7 +106,8 @@ def test_unicode_text_roundtrips(client, ascii_only):
 
 
 def test_nul_character_roundtrips(client):
-    fields = {"title": "a\u0000b", "description": "x\u0000y", "tags": ["t\u0000"]}
+    # In a description (titles and tags refuse control characters).
+    fields = {"title": "ab", "description": "x\u0000y", "tags": ["t"]}
     t = create_task(client, **fields)
     for k, v in fields.items():
         assert t[k] == v

@@ -51,7 +51,8 @@ CASES = [
     ("title-201-emoji", {"title": "😀" * 201}, [([B, "title"], "string_too_long")]),
     ("title-spaces", {"title": "   "}, [([B, "title"], "string_blank")]),
     ("title-unicode-spaces", {"title": "\u3000\u00a0"}, [([B, "title"], "string_blank")]),
-    ("title-tab-newline", {"title": "\t\n\r "}, [([B, "title"], "string_blank")]),
+    # Tabs and line breaks are control characters: refused before blankness.
+    ("title-tab-newline", {"title": "\t\n\r "}, [([B, "title"], "string_pattern_mismatch")]),
     ("title-other-unicode-spaces", {"title": "\u2003\u2028\u202f\u205f\u1680\u0085"},
      [([B, "title"], "string_blank")]),
     ("description-null", {"title": "x", "description": None}, [([B, "description"], "string_type")]),
@@ -426,3 +427,22 @@ def test_error_bodies_do_not_echo_internals(client):
                  b'{"title": "x", "priority": 1e400}', b'{"title": "x", "priority": -0}']:
         r = post_raw(client, body)
         assert r.status_code in (201, 400, 422), (body, r.status_code, r.text)
+
+
+# Regression: titles and tags accepted raw control characters
+# ({"title": "a\r\nX-Injected: 1"} -> 201). Descriptions keep newlines and tabs.
+@pytest.mark.parametrize("body, loc", [
+    ({"title": "a\r\nX-Injected: 1"}, [B, "title"]),
+    ({"title": "tab\tin title"}, [B, "title"]),
+    ({"title": "nul\u0000"}, [B, "title"]),
+    ({"title": "del\u007f"}, [B, "title"]),
+    ({"title": "ok", "tags": ["fine", "bad\nline"]}, [B, "tags", 1]),
+])
+def test_control_characters_in_title_and_tags_are_422(client, body, loc):
+    assert_errors(client.post("/tasks", json=body), [(loc, "string_pattern_mismatch")])
+
+
+def test_description_keeps_newlines_and_tabs(client):
+    r = client.post("/tasks", json={"title": "t", "description": "line 1\n\tline 2\r\n"})
+    assert r.status_code == 201, r.text
+    assert r.json()["description"] == "line 1\n\tline 2\r\n"

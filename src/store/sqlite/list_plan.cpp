@@ -83,30 +83,26 @@ bool Shape::ordered() const {
   }
 }
 
-std::string list_sql(const Shape& s) {
-  const bool relevance = s.sort == SortKey::kRelevance;
-  const char* dir = s.desc ? " DESC" : "";
-  const char* cmp = s.desc ? " < " : " > ";
-  std::string sql;
-  sql.reserve(640);
+namespace {
 
+// SELECT ... FROM ... WHERE owner: the driver's table or index.
+void append_source(const Shape& s, std::string& sql) {
   // The key column returned is the raw value the position is made of (for
   // title, the title: the reader lowers ASCII letters itself, only for the
   // row a cursor needs).
   sql += "SELECT t.body, t.id, ";
   sql += s.sort == SortKey::kTitle ? "t.title" : key_column(s.sort);
-
   switch (s.driver) {
     case Driver::kTag:
       sql +=
           " FROM task_tags AS g CROSS JOIN tasks AS t NOT INDEXED ON t.seq = g.seq"
           " WHERE g.owner = ?1 AND g.tag = ?11";
-      break;
+      return;
     case Driver::kSearch:
       sql +=
           " FROM tasks_fts CROSS JOIN tasks AS t NOT INDEXED ON t.seq = tasks_fts.rowid"
           " WHERE tasks_fts MATCH ?12 AND t.owner = ?1";
-      break;
+      return;
     default: {
       const char* index = s.driver == Driver::kStatusIndex     ? "tasks_owner_status_created"
                           : s.driver == Driver::kPriorityIndex ? "tasks_owner_priority"
@@ -118,7 +114,10 @@ std::string list_sql(const Shape& s) {
       sql += " WHERE t.owner = ?1";
     }
   }
+}
 
+// The filters checked per row.
+void append_filters(const Shape& s, std::string& sql) {
   if (s.status) {
     sql += s.driver == Driver::kStatusIndex && s.status_one ? " AND t.status = ?2"
                                                             : " AND t.status IN (?2, ?3, ?4)";
@@ -137,55 +136,52 @@ std::string list_sql(const Shape& s) {
   if (s.search && s.driver != Driver::kSearch) {
     sql += " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
   }
-  if (s.after) {
-    if (relevance) {
-      // Best first, ties newest first.
-      sql += " AND (";
-      sql += kRank;
-      sql += " > ?13 OR (";
-      sql += kRank;
-      sql += " = ?13 AND t.id < ?14))";
-    } else if (s.null_group) {
-      sql += " AND t.id";
-      sql += cmp;
-      sql += "?14";
-    } else if (tag_ordered(s)) {
-      sql += " AND (g.created_at, g.id)";
-      sql += cmp;
-      sql += "(?13, ?14)";
-    } else if (s.sort == SortKey::kTitle) {
-      // The collation goes on the bound side: SQLite takes a comparison's
-      // collation from either operand, but only a bare column on the left
-      // becomes a range of the index.
-      sql += " AND (t.title, t.id)";
-      sql += cmp;
-      sql += "(?13 COLLATE brisk_title, ?14)";
-    } else {
-      sql += " AND (";
-      sql += key_column(s.sort);
-      sql += ", t.id)";
-      sql += cmp;
-      sql += "(?13, ?14)";
-    }
-  }
+}
 
-  if (relevance) {
+// Strictly after the position (?13 key, ?14 id) in the order.
+void append_after(const Shape& s, std::string& sql) {
+  const char* cmp = s.desc ? " < " : " > ";
+  if (s.sort == SortKey::kRelevance) {
+    // Best first, ties newest first.
+    sql.append(" AND (").append(kRank).append(" > ?13 OR (").append(kRank);
+    sql += " = ?13 AND t.id < ?14))";
+  } else if (s.null_group) {
+    sql.append(" AND t.id").append(cmp).append("?14");
+  } else if (tag_ordered(s)) {
+    sql.append(" AND (g.created_at, g.id)").append(cmp).append("(?13, ?14)");
+  } else if (s.sort == SortKey::kTitle) {
+    // The collation goes on the bound side: SQLite takes a comparison's
+    // collation from either operand, but only a bare column on the left
+    // becomes a range of the index.
+    sql.append(" AND (t.title, t.id)").append(cmp).append("(?13 COLLATE brisk_title, ?14)");
+  } else {
+    sql.append(" AND (").append(key_column(s.sort)).append(", t.id)").append(cmp);
+    sql += "(?13, ?14)";
+  }
+}
+
+void append_order(const Shape& s, std::string& sql) {
+  const char* dir = s.desc ? " DESC" : "";
+  if (s.sort == SortKey::kRelevance) {
     sql += " ORDER BY 3, t.id DESC";
   } else if (s.null_group) {
-    sql += " ORDER BY t.id";
-    sql += dir;
+    sql.append(" ORDER BY t.id").append(dir);
   } else if (tag_ordered(s)) {
-    sql += " ORDER BY g.created_at";
-    sql += dir;
-    sql += ", g.id";
-    sql += dir;
+    sql.append(" ORDER BY g.created_at").append(dir).append(", g.id").append(dir);
   } else {
-    sql += " ORDER BY ";
-    sql += key_column(s.sort);
-    sql += dir;
-    sql += ", t.id";
-    sql += dir;
+    sql.append(" ORDER BY ").append(key_column(s.sort)).append(dir).append(", t.id").append(dir);
   }
+}
+
+}  // namespace
+
+std::string list_sql(const Shape& s) {
+  std::string sql;
+  sql.reserve(640);
+  append_source(s, sql);
+  append_filters(s, sql);
+  if (s.after) append_after(s, sql);
+  append_order(s, sql);
   sql += " LIMIT ?15";
   return sql;
 }
@@ -229,9 +225,11 @@ std::string probe_sql(Probe p) {
   return std::string("SELECT count(*) FROM (") + inner + " LIMIT ?15)";
 }
 
-Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
-  Plan p;
-  Shape& s = p.shape;
+namespace {
+
+// The shape's filters and order, before a driver is chosen.
+Shape base_shape(const ListSpec& q, bool null_group) {
+  Shape s;
   s.sort = q.sort;
   s.desc = q.sort == SortKey::kRelevance || q.descending;
   s.null_group = null_group;
@@ -250,14 +248,79 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
     s.due_after = due_sort || q.due_after.has_value();
     s.due_before = due_sort || q.due_before.has_value();
   }
-  const bool tags = !q.tags.empty();
+  return s;
+}
 
+// The driver that yields the order, and which filters it covers.
+struct Ordered {
+  Driver driver = Driver::kSortIndex;
+  bool status = false, priority = false, due = false, tag = false;
+};
+
+Ordered ordered_driver(const ListSpec& q, const Shape& s) {
+  Ordered o;
+  if (q.sort == SortKey::kCreatedAt && !s.null_group) {
+    if (!q.tags.empty()) {
+      o.driver = Driver::kTag;
+      o.tag = true;
+    } else if (s.status_one) {
+      o.driver = Driver::kStatusIndex;
+      o.status = true;
+    }
+  }
+  o.priority = q.sort == SortKey::kPriority;
+  o.due = q.sort == SortKey::kDueAt;
+  return o;
+}
+
+// Filters that could drive instead: the one with the fewest matches wins if
+// it has fewer than the cap. The best of them (search aside) is also the
+// fallback of a hedged walk.
+struct Choice {
+  Driver best, runner_up;
+};
+
+Choice choose_driver(const ListSpec& q, const Shape& s, const Ordered& o, std::int64_t cap,
+                     std::int64_t tag_count, std::size_t tag, const ProbeFn& probe) {
+  Choice c{o.driver, o.driver};
+  std::int64_t best_count = cap;
+  std::int64_t runner_count = INT64_MAX;
+  auto consider = [&](Driver d, std::int64_t n) {
+    if (n < best_count) {
+      best_count = n;
+      c.best = d;
+    }
+    if (n < runner_count && d != Driver::kSearch) {
+      runner_count = n;
+      c.runner_up = d;
+    }
+  };
+  if (s.status && !o.status) consider(Driver::kStatusIndex, probe(Probe::kStatus, 0));
+  if ((s.priority_min || s.priority_max) && !o.priority) {
+    consider(Driver::kPriorityIndex, probe(Probe::kPriority, 0));
+  }
+  if (q.due_filtered() && !o.due && !s.null_group) {
+    consider(Driver::kDueIndex, probe(Probe::kDue, 0));
+  }
+  if (!q.tags.empty() && !o.tag) {
+    consider(Driver::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, tag));
+  }
+  if (s.search) consider(Driver::kSearch, probe(Probe::kSearch, 0));
+  return c;
+}
+
+}  // namespace
+
+Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& probe) {
+  Plan p;
+  Shape& s = p.shape;
+  s = base_shape(q, null_group);
+  const bool tags = !q.tags.empty();
   if (q.sort == SortKey::kRelevance) {
     s.driver = Driver::kSearch;
     s.tag_check = tags;
     return p;
   }
-
   // The rarest tag drives tag walks; with one tag there is nothing to compare.
   std::int64_t tag_count = -1;
   if (q.tags.size() > 1) {
@@ -269,61 +332,19 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
       }
     }
   }
-
-  // The ordered driver, and which filters it covers.
-  Driver ordered = Driver::kSortIndex;
-  bool covers_status = false, covers_priority = false, covers_due = false, covers_tag = false;
-  if (q.sort == SortKey::kCreatedAt && !null_group) {
-    if (tags) {
-      ordered = Driver::kTag;
-      covers_tag = true;
-    } else if (s.status_one) {
-      ordered = Driver::kStatusIndex;
-      covers_status = true;
-    }
-  }
-  if (q.sort == SortKey::kPriority) covers_priority = true;
-  if (q.sort == SortKey::kDueAt) covers_due = true;
-
-  // Filters that could drive instead: the one with the fewest matches wins
-  // if it has fewer than the cap. The best of them (search aside) is also
-  // the fallback of a hedged walk.
-  Driver best = ordered;
-  Driver runner_up = ordered;
-  std::int64_t best_count = cap;
-  std::int64_t runner_count = INT64_MAX;
-  auto consider = [&](Driver d, std::int64_t n) {
-    if (n < best_count) {
-      best_count = n;
-      best = d;
-    }
-    if (n < runner_count && d != Driver::kSearch) {
-      runner_count = n;
-      runner_up = d;
-    }
-  };
-  if (s.status && !covers_status) consider(Driver::kStatusIndex, probe(Probe::kStatus, 0));
-  if ((s.priority_min || s.priority_max) && !covers_priority) {
-    consider(Driver::kPriorityIndex, probe(Probe::kPriority, 0));
-  }
-  if (q.due_filtered() && !covers_due && !null_group)
-    consider(Driver::kDueIndex, probe(Probe::kDue, 0));
-  if (tags && !covers_tag) {
-    consider(Driver::kTag, tag_count >= 0 ? tag_count : probe(Probe::kTag, p.tag));
-  }
-  if (s.search) consider(Driver::kSearch, probe(Probe::kSearch, 0));
-
-  s.driver = best;
+  const Ordered ordered = ordered_driver(q, s);
+  const Choice choice = choose_driver(q, s, ordered, cap, tag_count, p.tag, probe);
+  s.driver = choice.best;
   s.tag_check = tags && !(s.driver == Driver::kTag && q.tags.size() == 1);
 
   // A walk whose rows are filtered can find its matches late: hedge it,
   // unless search text is among the filters (its IN set is built by the
   // first steps, which a budget would count).
-  if (s.driver == ordered && runner_up != ordered && !s.search) {
+  if (s.driver == ordered.driver && choice.runner_up != ordered.driver && !s.search) {
     p.hedged = true;
     p.fallback = s;
-    p.fallback.driver = runner_up;
-    p.fallback.tag_check = tags && !(runner_up == Driver::kTag && q.tags.size() == 1);
+    p.fallback.driver = choice.runner_up;
+    p.fallback.tag_check = tags && !(choice.runner_up == Driver::kTag && q.tags.size() == 1);
     p.fallback_tag = p.tag;
   }
 

@@ -1,0 +1,167 @@
+// `brisk serve`: its options, their checks, and the wiring of a server.
+#include <malloc.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/json_input.hpp"
+#include "cli/cli.hpp"
+#include "http/server.hpp"
+#include "ops/app_routes.hpp"
+#include "ops/config.hpp"
+#include "ops/open_store.hpp"
+#include "ops/sd_notify.hpp"
+#include "store/store.hpp"
+#include "tasks/task_rules.hpp"
+
+namespace brisk::cli {
+
+namespace {
+
+using ops::Config;
+
+// Tells systemd (Type=notify) about a state change. Not fatal on failure:
+// under systemd a missing READY=1 fails the start by its own timeout, and
+// outside systemd NOTIFY_SOCKET is unset and this does nothing.
+void tell_systemd(const std::string& state) {
+  std::string error;
+  if (ops::sd_notify(state, error) == ops::NotifyResult::kFailed) {
+    spdlog::warn("systemd notification failed: {}", error);
+  }
+}
+
+int serve(const Config& cfg) {
+  auto log = spdlog::stderr_color_mt("brisk");
+  spdlog::set_default_logger(log);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+
+  // The address first: a taken port must fail before any database file is
+  // created or migrated. The routes are registered on `table` afterwards;
+  // nothing is served before run().
+  api::RouteTable table;
+  http::ServerOptions so;
+  so.host = cfg.host;
+  so.port = cfg.port;
+  so.threads = cfg.threads;
+  so.rate_limit = cfg.rate_limit;
+  so.limits.body_padding = api::kBodyPadding;
+  http::Server server(so, table.router());
+  try {
+    server.listen();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
+  std::unique_ptr<store::Store> store;
+  try {
+    store = ops::open_store({.target = cfg.db,
+                             .readers = cfg.threads,
+                             .pool = cfg.db_pool,
+                             .idempotency_ttl_ms = tasks::kIdempotencyTtlMs});
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
+  const bool auth_required = cfg.auth == ops::AuthMode::kRequired;
+  // Argon2id hashing runs off the event loops, on at most two threads.
+  ops::AppRoutes app(*store, {auth_required, std::max(1u, std::min(cfg.threads, 2u))}, table);
+  try {
+    app.prepare_document();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  // Each event loop drives its own reader (PostgreSQL waits on its sockets there).
+  for (unsigned i = 0; i < server.worker_count(); ++i) store->attach(i, server.worker_io(i));
+  server.on_drain = [&app] {
+    app.health().set_draining();
+    tell_systemd("STOPPING=1\nSTATUS=draining");
+  };
+  app.metrics().attach(server);
+  const std::string url =
+      "http://" + server.bound_host() + ":" + std::to_string(server.bound_port());
+  std::printf("brisk listening on %s\n", url.c_str());
+  std::fflush(stdout);
+  // After the listening line: whoever waits for either sees the same order.
+  tell_systemd("READY=1\nSTATUS=listening on " + url);
+  spdlog::info("serving with {} thread(s), authentication {}, database {}", cfg.threads,
+               auth_required ? "required" : "off (single user)", cfg.db);
+  // Start-up is done: migrations, statement preparation and compressing the
+  // OpenAPI document freed more than brisk keeps. Hand those pages back
+  // rather than hold them for the life of the process.
+  malloc_trim(0);
+  server.run();
+  store->stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+// What `brisk serve` reads as text before it is checked into a Config.
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8000";
+  std::string auth = "required";
+  std::string rate;
+};
+
+// The checks of `brisk serve`'s options that CLI11 cannot make; then serves.
+int checked_serve(Config& cfg, const ServeArgs& args) {
+  std::string err;
+  if (!ops::parse_listen(args.listen, cfg.host, cfg.port, err)) {
+    return fail("--listen: " + err);
+  }
+  cfg.auth = args.auth == "off" ? ops::AuthMode::kOff : ops::AuthMode::kRequired;
+  if (!args.rate.empty() && !ops::parse_rate_limit(args.rate, cfg.rate_limit)) {
+    return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
+  }
+  // Never serve without authentication beyond loopback unless the operator opts in.
+  if (cfg.auth == ops::AuthMode::kOff && !ops::is_loopback(cfg.host) && !cfg.allow_open) {
+    return fail("refusing to serve with --auth off on " + cfg.host +
+                ", which is not a loopback address: anyone who can reach it could read and change "
+                "every task. Use --auth required, or pass --allow-open to accept that");
+  }
+  return serve(cfg);
+}
+
+}  // namespace
+
+Command add_serve(CLI::App& app) {
+  auto cfg = std::make_shared<Config>();
+  auto args = std::make_shared<ServeArgs>();
+  cfg->threads = ops::usable_cores();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the API");
+  cmd->add_option("--listen", args->listen,
+                  "Address to serve on, HOST:PORT or [V6]:PORT; port 0 picks one")
+      ->envname("BRISK_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--db", cfg->db,
+                  "SQLite file path, :memory:, or a postgres:// (postgresql://) URL")
+      ->envname("BRISK_DB")
+      ->capture_default_str();
+  cmd->add_option("--db-pool", cfg->db_pool,
+                  "PostgreSQL: read connections per instance (default: 2 x threads)")
+      ->envname("BRISK_DB_POOL")
+      ->check(whole_number(1, 1000));
+  cmd->add_option("--auth", args->auth, "required or off (off: single user, no accounts)")
+      ->envname("BRISK_AUTH")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"required", "off"}));
+  cmd->add_flag("--allow-open", cfg->allow_open,
+                "Allow serving without authentication on a non-loopback address")
+      ->envname("BRISK_ALLOW_OPEN");
+  cmd->add_option("--threads", cfg->threads, "Event-loop threads (1..256)")
+      ->envname("BRISK_THREADS")
+      ->capture_default_str()
+      ->check(whole_number(1, 256));
+  cmd->add_option("--rate-limit", args->rate, "Per-client request rate, N/s (burst N)")
+      ->envname("BRISK_RATE_LIMIT");
+  cmd->add_option("--log-level", cfg->log_level, "trace, debug, info, warn, error, critical or off")
+      ->envname("BRISK_LOG_LEVEL")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  return {cmd, [cfg, args] { return checked_serve(*cfg, *args); }};
+}
+
+}  // namespace brisk::cli

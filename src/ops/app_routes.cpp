@@ -63,10 +63,10 @@ api::DocumentInfo document_info(bool auth_required) {
     info.tags.push_back({"accounts", "Register, log in (the Authorize button), and who am I."});
   }
   info.tags.insert(info.tags.end(), {
-      {"operations", "Health, readiness and metrics."},
-      {"docs", "This document and the interactive docs."},
-      {"ui", "The web UI: open / in a browser."},
-  });
+                                        {"operations", "Health, readiness and metrics."},
+                                        {"docs", "This document and the interactive docs."},
+                                        {"ui", "The web UI: open / in a browser."},
+                                    });
   // Every operation not marked public needs one of these. With --auth off
   // there are none: nothing asks for credentials.
   if (auth_required) {

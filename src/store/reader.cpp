@@ -11,7 +11,7 @@ void Reader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> don
   std::string_view json;
   r.status = get(owner, id, json, r.version);
   r.json.assign(json);
-  std::move(done)(std::move(r));  // the callback is consumed: it runs once
+  done(std::move(r));
 }
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param)
@@ -24,21 +24,21 @@ void Reader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
         r.rows.append(json);
       },
       r.page);
-  std::move(done)(std::move(r));  // the callback is consumed: it runs once
+  done(std::move(r));
 }
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param)
 void Reader::user_by_name_async(std::string_view username, ReadDone<UserRead> done) {
   UserRead r;
   r.status = user_by_name(username, r.user);
-  std::move(done)(std::move(r));  // the callback is consumed: it runs once
+  done(std::move(r));
 }
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param)
 void Reader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
   UserRead r;
   r.status = user_by_id(id, r.user);
-  std::move(done)(std::move(r));  // the callback is consumed: it runs once
+  done(std::move(r));
 }
 
 }  // namespace brisk::store

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "store/postgres/list_sql.hpp"
+#include "store/postgres/rows.hpp"
 #include "util/handoff.hpp"
 
 namespace brisk::store::postgres {
@@ -25,10 +26,6 @@ bool make_pipelined(PGconn* c) {
 }
 
 constexpr const char* kGetSql = "SELECT owner, version, body FROM tasks WHERE id = $1::uuid";
-#define BRISK_USER_COLUMNS "SELECT owner, id, username, password_hash, created_at FROM users "
-constexpr const char* kUserByNameSql = BRISK_USER_COLUMNS "WHERE username = $1::text";
-constexpr const char* kUserByIdSql = BRISK_USER_COLUMNS "WHERE id = $1::uuid";
-#undef BRISK_USER_COLUMNS
 
 UserRead user_of(const PGresult* r, ReadStatus st) {
   UserRead u;
@@ -38,11 +35,7 @@ UserRead user_of(const PGresult* r, ReadStatus st) {
     u.status = ReadStatus::kNotFound;
     return u;
   }
-  u.user.owner = int64_of(r, 0, 0);
-  uuid_of(r, 0, 1, u.user.id);
-  u.user.username.assign(text_of(r, 0, 2));
-  u.user.password_hash.assign(text_of(r, 0, 3));
-  u.user.created_at = int64_of(r, 0, 4);
+  u.user = user_at(r, 0);
   return u;
 }
 
@@ -397,7 +390,7 @@ void PgReader::user_by_name_async(std::string_view username, ReadDone<UserRead> 
     if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
     Params p;
     p.text(name);
-    static const std::string sql = kUserByNameSql;
+    static const std::string sql = select_users() + "WHERE username = $1::text";
     send(*l, "user_by_name", sql, p,
          [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
   });
@@ -409,7 +402,7 @@ void PgReader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
     if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
     Params p;
     p.uuid(id);
-    static const std::string sql = kUserByIdSql;
+    static const std::string sql = select_users() + "WHERE id = $1::uuid";
     send(*l, "user_by_id", sql, p,
          [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
   });

@@ -93,6 +93,17 @@ def db_target(request, backend, tmp_path_factory):
     return request.getfixturevalue("pg").new()
 
 
+@pytest.fixture
+def new_db(request, backend, tmp_path_factory):
+    """new_db() -> the --db target of a new, empty database of the test's
+    backend (for commands that make or fill a second database)."""
+    def make():
+        if backend == "sqlite":
+            return tmp_path_factory.mktemp("db") / "brisk.db"
+        return request.getfixturevalue("pg").new()
+    return make
+
+
 @pytest.fixture(scope="session")
 def server(request, backend, tmp_path_factory):
     """The shared server of a backend: --threads 2."""

@@ -33,29 +33,49 @@ std::string load_key(PGconn* c, const char* name, bool replace) {
   return stored;
 }
 
+// Refuses a schema this binary cannot serve: newer than it knows, or (when
+// not migrating) older.
+void check_version(int current, bool apply) {
+  const int latest = latest_schema_version();
+  if (current > latest) {
+    throw std::runtime_error("the database schema version is " + std::to_string(current) +
+                             ", newer than this brisk knows (" + std::to_string(latest) +
+                             "); use a newer brisk binary");
+  }
+  if (!apply && current < latest) {
+    throw std::runtime_error("the database schema version is " + std::to_string(current) +
+                             ", this brisk's is " + std::to_string(latest) +
+                             "; run brisk migrate first");
+  }
+}
+
 }  // namespace
 
-Keys migrate(PGconn* c, bool rotate_token_key) {
+int schema_version(PGconn* c) {
+  Result t = exec(c, "SELECT to_regclass('brisk_migrations') IS NOT NULL",
+                  "cannot read the schema version");
+  if (text_of(t.get(), 0, 0) != "t") return 0;
+  Result v = exec(c, "SELECT coalesce(max(version), 0) FROM brisk_migrations",
+                  "cannot read the schema version");
+  return static_cast<int>(int64_of(v.get(), 0, 0));
+}
+
+Keys migrate(PGconn* c, bool rotate_token_key, bool apply) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   exec(c, "BEGIN", "cannot start migration");
   try {
     // Held until COMMIT: a second instance waits here, then finds the
     // schema migrated and the keys made.
     exec(c, kLockSql, "cannot take the migration lock");
-    exec(c,
-         "CREATE TABLE IF NOT EXISTS brisk_migrations ("
-         "version integer PRIMARY KEY, name text NOT NULL, "
-         "applied_at timestamptz NOT NULL DEFAULT now())",
-         "cannot create brisk_migrations");
-    Result v = exec(c, "SELECT coalesce(max(version), 0) FROM brisk_migrations",
-                    "cannot read the schema version");
-    const int current = static_cast<int>(int64_of(v.get(), 0, 0));
-    const int latest = latest_schema_version();
-    if (current > latest) {
-      throw std::runtime_error("the database schema version is " + std::to_string(current) +
-                               ", newer than this brisk knows (" + std::to_string(latest) +
-                               "); use a newer brisk binary");
+    if (apply) {
+      exec(c,
+           "CREATE TABLE IF NOT EXISTS brisk_migrations ("
+           "version integer PRIMARY KEY, name text NOT NULL, "
+           "applied_at timestamptz NOT NULL DEFAULT now())",
+           "cannot create brisk_migrations");
     }
+    const int current = schema_version(c);
+    check_version(current, apply);
     for (std::size_t i = 0; i < kMigrationCount; ++i) {
       const Migration& m = kMigrations[i];
       if (m.version <= current) continue;

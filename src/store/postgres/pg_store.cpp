@@ -29,7 +29,7 @@ bool is_postgres_url(std::string_view t) {
 
 PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
   Conn first = open_or_throw(url_);
-  keys_ = migrate(first.get(), opts.rotate_token_key);
+  keys_ = migrate(first.get(), opts.rotate_token_key, opts.migrate);
 
   Conn writer_conn = open_or_throw(url_);
   std::string err;

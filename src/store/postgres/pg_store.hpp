@@ -36,6 +36,13 @@ class PgStore final : public Store {
   std::string token_key() override { return keys_.token_key; }
   CommitStats commit_stats() const override { return writer_->stats(); }
   void stop() override;
+  // scans.cpp: blocking, each on a connection of its own (command-line tools).
+  void scan_users(const std::function<void(const UserRow&)>& fn) override;
+  void scan_tasks(std::optional<Owner> owner,
+                  const std::function<void(Owner, std::string_view body)>& fn) override;
+  int schema_version() override;
+  std::string check_integrity() override;
+  // backup_to stays the default's error: PostgreSQL has pg_dump.
 
  private:
   void check_health();

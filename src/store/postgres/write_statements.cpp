@@ -98,6 +98,18 @@ std::vector<Prepared> make_statements() {
   s.push_back({"create_user", "INSERT INTO users (" + column_names(kUserCols) + ") VALUES (" +
                                   placeholders(kUserCols, 1) +
                                   ") ON CONFLICT (username) DO NOTHING RETURNING owner"});
+  s.push_back({"update_user",
+               "UPDATE users SET password_hash = coalesce($2::text, password_hash),"
+               " disabled = coalesce($3::bigint, disabled) WHERE owner = $1::bigint RETURNING 1"});
+  // Only an account without tasks goes (with its idempotency records); the
+  // answer is (tasks left, accounts deleted).
+  s.push_back({"delete_user",
+               "WITH t AS (SELECT count(*) AS n FROM tasks WHERE owner = $1::bigint),"
+               " k AS (DELETE FROM idempotency WHERE owner = $1::bigint AND (SELECT n FROM t) = 0),"
+               " d AS (DELETE FROM users WHERE owner = $1::bigint AND (SELECT n FROM t) = 0"
+               " RETURNING 1) SELECT (SELECT n FROM t), (SELECT count(*) FROM d)"});
+  s.push_back({"import_task", "INSERT INTO tasks (" + cols + ") VALUES (" + task_values(1) +
+                                  ") ON CONFLICT (id) DO NOTHING RETURNING 1"});
   s.push_back({"purge", "DELETE FROM idempotency WHERE created_at < $1::bigint"});
   s.push_back({"ping", "SELECT 1"});
   return s;
@@ -142,6 +154,27 @@ const char* bind(const DeleteTask& d, Params& p, BatchKeys&, WriteResult&) {
 const char* bind(const CreateUser& u, Params& p, BatchKeys&, WriteResult&) {
   bind_columns(p, kUserCols, u.row, false);
   return "create_user";
+}
+
+const char* bind(const UpdateUser& u, Params& p, BatchKeys&, WriteResult&) {
+  p.integer(u.owner);
+  if (u.password_hash) {
+    p.text(*u.password_hash);
+  } else {
+    p.null();
+  }
+  p.integer(u.disabled);
+  return "update_user";
+}
+
+const char* bind(const DeleteUser& d, Params& p, BatchKeys&, WriteResult&) {
+  p.integer(d.owner);
+  return "delete_user";
+}
+
+const char* bind(const ImportTask& t, Params& p, BatchKeys&, WriteResult&) {
+  bind_task(p, t.row, false);
+  return "import_task";
 }
 
 void read(const CreateTask& t, const PGresult* r, WriteResult& res) {
@@ -194,6 +227,24 @@ void read(const CreateUser& u, const PGresult* r, WriteResult& res) {
     res.status = WriteResult::Status::kOk;
     res.owner = int64_of(r, 0, 0);
   }
+}
+
+void read(const UpdateUser&, const PGresult* r, WriteResult& res) {
+  res.status = PQntuples(r) == 1 ? WriteResult::Status::kOk : WriteResult::Status::kNotFound;
+}
+
+void read(const DeleteUser&, const PGresult* r, WriteResult& res) {
+  if (PQntuples(r) != 1) return;
+  if (int64_of(r, 0, 0) > 0) {
+    res.status = WriteResult::Status::kConflict;
+  } else {
+    res.status = int64_of(r, 0, 1) == 1 ? WriteResult::Status::kOk : WriteResult::Status::kNotFound;
+  }
+}
+
+void read(const ImportTask& t, const PGresult* r, WriteResult& res) {
+  res.id = t.row.id;
+  res.status = PQntuples(r) == 1 ? WriteResult::Status::kOk : WriteResult::Status::kConflict;
 }
 
 }  // namespace

@@ -44,7 +44,11 @@ struct Writer::Batch {
 };
 
 Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms)
-    : db_(std::move(db)), cache_(cache), rows_(db_), idempotency_ttl_ms_(idempotency_ttl_ms) {
+    : db_(std::move(db)),
+      cache_(cache),
+      rows_(db_),
+      admin_(db_),
+      idempotency_ttl_ms_(idempotency_ttl_ms) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
   rollback_ = db_.prepare("ROLLBACK");
@@ -66,7 +70,7 @@ Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms)
   idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
   // OR IGNORE: a taken username is an answer (409), not a failed transaction.
   user_insert_ = db_.prepare("INSERT OR IGNORE INTO users (" + column_names(kUserCols) +
-                             ") VALUES (?1, ?2, ?3, ?4) RETURNING owner");
+                             ") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING owner");
 }
 
 Writer::~Writer() {
@@ -113,7 +117,16 @@ void Writer::stop() {
     stopping_ = true;
   }
   cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    // A clean stop leaves the database file complete on its own: everything
+    // in the WAL is copied back and the WAL truncated. (SQLite checkpoints
+    // when its last connection closes, but brisk's last ones are the
+    // read-only readers, which cannot.) `cp brisk.db` is then a backup.
+    if (std::string err = db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !err.empty()) {
+      spdlog::warn("checkpoint at stop failed: {}", err);
+    }
+  }
 }
 
 void Writer::run() {
@@ -181,11 +194,15 @@ bool Writer::apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult
       // Writes apply in order: staged creates are stored before anything
       // else runs (an update or delete never sees a half-made batch).
       if (!std::holds_alternative<CreateTask>(cmd) && !insert_staged(state)) return false;
-      results[i] = std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
-                                         [&](UpdateTask& u) { return update(u); },
-                                         [&](DeleteTask& d) { return remove(d); },
-                                         [&](CreateUser& c) { return create_user(c); }},
-                              cmd);
+      results[i] =
+          std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
+                                [&](UpdateTask& u) { return update(u); },
+                                [&](DeleteTask& d) { return remove(d); },
+                                [&](CreateUser& c) { return create_user(c); },
+                                [&](UpdateUser& u) { return admin_.update_user(u); },
+                                [&](DeleteUser& d) { return admin_.delete_user(d); },
+                                [&](ImportTask& t) { return admin_.import_task(t, rows_); }},
+                     cmd);
       if (results[i].status == WriteResult::Status::kError) return false;
     }
     return insert_staged(state);
@@ -213,7 +230,9 @@ void Writer::invalidate_caches(const std::vector<WriteRequest>& batch,
     const Command& cmd = batch[i].command;
     if (const auto* u = std::get_if<UpdateTask>(&cmd)) cache_->invalidate(u->row.id);
     if (const auto* d = std::get_if<DeleteTask>(&cmd)) cache_->invalidate(d->id);
-    any = any || !std::holds_alternative<CreateUser>(cmd);
+    any = any || std::holds_alternative<CreateTask>(cmd) ||
+          std::holds_alternative<UpdateTask>(cmd) || std::holds_alternative<DeleteTask>(cmd) ||
+          std::holds_alternative<ImportTask>(cmd);
   }
   // Lists depend on every task: any change ends every cached list.
   if (any) cache_->bump_generation();

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/admin_writes.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
@@ -59,6 +60,7 @@ class Writer {
   Db db_;
   TaskCache* cache_;
   TaskRows rows_;  // after db_: prepared on it
+  AdminWrites admin_;
   Stmt begin_, commit_, rollback_;
   Stmt probe_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;

@@ -1,0 +1,4 @@
+-- brisk schema 2 on PostgreSQL (SQLite's schema 6): accounts can be
+-- disabled (brisk user disable); a disabled user cannot log in and their
+-- tokens stop working.
+ALTER TABLE users ADD COLUMN disabled bigint NOT NULL DEFAULT 0;

@@ -11,6 +11,8 @@ pkgs=(
   postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-httpx python3-jsonschema
   chromium wrk clang-format clang-tidy
+  # `make coverage`
+  gcovr
   # `make deb` (CPack: dpkg-shlibdeps, file, objcopy) and its test (the unit
   # checked by systemd-analyze, dpkg --root under fakeroot, man, lintian).
   dpkg-dev file binutils fakeroot systemd man-db lintian

@@ -18,6 +18,8 @@ struct Config {
   unsigned db_pool = 0;     // PostgreSQL read connections; 0: two per thread
   unsigned rate_limit = 0;  // requests per second per client; 0: none
   std::string log_level = "info";
+  bool access_log = true;  // a line per request, when the level is info or finer
+  bool json_logs = false;  // --log-format json
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.

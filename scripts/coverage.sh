@@ -15,5 +15,5 @@ BRISK_BIN="$PWD/$build/brisk" /usr/bin/python3 -m pytest -q -p no:cacheprovider 
 mkdir -p "$build/html"
 gcovr --root . --object-directory "$build" --filter 'src/' --exclude '.*_test\.cpp' \
   --exclude 'src/store/testing\.hpp' --exclude-unreachable-branches --exclude-throw-branches \
-  --gcov-ignore-parse-errors --html-details "$build/html/index.html" --print-summary
+  --exclude-directories '.*/CMakeFiles/[0-9.]+/.*' --gcov-ignore-parse-errors --html-details "$build/html/index.html" --print-summary
 echo "coverage: report in $build/html/index.html"

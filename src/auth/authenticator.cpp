@@ -54,10 +54,13 @@ void reply_unauthorized(http::Exchange& ex, std::string_view why, Credentials401
 // A verified token's user, looked up once per thread and token: the store
 // answers at once, or later, when the request is run again (redispatch)
 // and finds the user in this thread's cache.
-Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& owner,
-                                              util::Uuid& id) const {
+Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, std::string_view query_token,
+                                              Caller& who) const {
   bool missing = false;
-  std::string_view token = bearer_token(ex.request().header("authorization"), missing);
+  const http::HeaderField* header = ex.request().find_header("authorization");
+  std::string_view token = header || query_token.empty()
+                               ? bearer_token(header ? header->value : std::string_view{}, missing)
+                               : query_token;
   if (token.empty()) {
     reply_unauthorized(
         ex,
@@ -69,8 +72,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
   const std::int64_t now = std::time(nullptr);
   if (auto it = t_cache.find(token); it != t_cache.end()) {
     if (now < it->second.expires_at) {
-      owner = it->second.owner;
-      id = it->second.id;
+      who = {it->second.owner, it->second.id, it->second.expires_at};
       return Outcome::kResolved;
     }
     t_cache.erase(it);
@@ -80,6 +82,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     reply_unauthorized(ex, describe(v.error), Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
+  util::Uuid id;
   if (!util::parse_uuid(v.subject, id)) {
     reply_unauthorized(ex, "the bearer token's user does not exist", Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
@@ -107,7 +110,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     return Outcome::kTakenCareOf;
   }
   remember(token, user.owner, id, v.expires_at);
-  owner = user.owner;
+  who = {user.owner, id, v.expires_at};
   return Outcome::kResolved;
 }
 
@@ -116,13 +119,31 @@ bool Authenticator::authenticate(http::Exchange& ex, store::Owner& owner) const 
     owner = store::kLocalOwner;
     return true;
   }
-  util::Uuid id;
-  return resolve(ex, owner, id) == Outcome::kResolved;
+  Caller who;
+  if (resolve(ex, {}, who) != Outcome::kResolved) return false;
+  owner = who.owner;
+  return true;
 }
 
 bool Authenticator::authenticate_id(http::Exchange& ex, util::Uuid& id) const {
-  store::Owner owner;
-  return resolve(ex, owner, id) == Outcome::kResolved;
+  Caller who;
+  if (resolve(ex, {}, who) != Outcome::kResolved) return false;
+  id = who.id;
+  return true;
+}
+
+bool Authenticator::authenticate_until(http::Exchange& ex, std::string_view query_token,
+                                       store::Owner& owner, std::int64_t& expires_at) const {
+  if (!required_) {
+    owner = store::kLocalOwner;
+    expires_at = 0;
+    return true;
+  }
+  Caller who;
+  if (resolve(ex, query_token, who) != Outcome::kResolved) return false;
+  owner = who.owner;
+  expires_at = who.expires_at;
+  return true;
 }
 
 }  // namespace brisk::auth

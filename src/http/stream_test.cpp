@@ -63,6 +63,7 @@ class StreamTest : public ::testing::Test {
     router_.add({Method::kGet, "/s", &handler_});
     ServerOptions so;
     so.port = 0;
+    so.limits = limits_;
     server_ = std::make_unique<Server>(so, router_);
     server_->listen();
     thread_ = std::thread([this] { server_->run(); });
@@ -118,6 +119,7 @@ class StreamTest : public ::testing::Test {
     return got;
   }
 
+  Limits limits_;
   Router router_;
   OpenStream handler_;
   std::unique_ptr<Server> server_;
@@ -218,6 +220,23 @@ TEST_F(StreamTest, HeartbeatWhenQuietAndEndAtCloses) {
   // One after each quiet second, seen by a once-a-second sweep: 1 to 2 s apart.
   EXPECT_GE(beats, 1u);
   EXPECT_LE(beats, 4u);
+}
+
+// The idle rule closes a connection with no bytes either way; a quiet
+// stream is not idle (its client waits for the next message).
+TEST_F(StreamTest, AQuietStreamOutlivesTheIdleTimeout) {
+  limits_.idle_timeout = 1s;
+  start();
+  Stream* s = connect_and_open();
+  ASSERT_NE(s, nullptr);
+  read_some(1, 5s);  // the head
+  bool eof = false;
+  EXPECT_EQ(read_some(1, 3500ms, &eof), "");  // three sweeps past the idle timeout
+  EXPECT_FALSE(eof);
+  EXPECT_EQ(on_loop(s, [](Stream* st) { return st->write(chunk(1, 10)); }), Stream::Write::kQueued);
+  EXPECT_EQ(read_some(10, 5s), *chunk(1, 10));
+  std::lock_guard lock(handler_.observer->mu);
+  EXPECT_EQ(handler_.observer->closed, 0);
 }
 
 TEST_F(StreamTest, TheClientGoingAwayClosesTheStreamAndTellsTheObserver) {

@@ -174,6 +174,9 @@ void render_sse(const tasks::EventHub& events, std::string& out) {
   out += "\n# HELP brisk_sse_events_sent_total Task events queued to streams (one per stream).\n";
   out += "# TYPE brisk_sse_events_sent_total counter\nbrisk_sse_events_sent_total ";
   append_u64(out, events.events_sent());
+  out += "\n# HELP brisk_sse_overflows_total Streams reset and closed for falling 1 MiB behind.\n";
+  out += "# TYPE brisk_sse_overflows_total counter\nbrisk_sse_overflows_total ";
+  append_u64(out, events.overflows());
   out += '\n';
 }
 
@@ -200,8 +203,8 @@ const api::Operation kMetricsOp{
         "brisk_http_requests_total{method,route,status}, "
         "brisk_http_request_duration_seconds (histogram by route), "
         "brisk_http_connections_open, brisk_db_commits_total, "
-        "brisk_db_commit_batch_size (histogram), brisk_sse_streams_open and "
-        "brisk_sse_events_sent_total. Never rate limited.",
+        "brisk_db_commit_batch_size (histogram), brisk_sse_streams_open, "
+        "brisk_sse_events_sent_total and brisk_sse_overflows_total. Never rate limited.",
     .tag = "operations",
     .responses = kMetricsResponses,
     .public_route = true,

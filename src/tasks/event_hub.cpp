@@ -19,13 +19,26 @@ std::uint64_t EventHub::open_streams() const {
   return state_->open.load(std::memory_order_relaxed);
 }
 
-std::uint64_t EventHub::events_sent() const {
-  std::lock_guard lock(state_->mu);
+namespace {
+template <class F>
+std::uint64_t sum_slots(EventHub::State& st, F counter) {
+  std::lock_guard lock(st.mu);
   std::uint64_t n = 0;
-  for (const auto& s : state_->slots) {
-    if (s) n += s->sent.load(std::memory_order_relaxed);
+  for (const auto& s : st.slots) {
+    if (s) n += counter(*s).load(std::memory_order_relaxed);
   }
   return n;
+}
+}  // namespace
+
+std::uint64_t EventHub::events_sent() const {
+  return sum_slots(
+      *state_, [](Slot & s) -> auto& { return s.sent; });
+}
+
+std::uint64_t EventHub::overflows() const {
+  return sum_slots(
+      *state_, [](Slot & s) -> auto& { return s.overflows; });
 }
 
 EventHub::Slot& EventHub::slot(unsigned worker, http::Loop loop) {

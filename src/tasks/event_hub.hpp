@@ -69,13 +69,16 @@ class EventHub final : public store::EventSink {
   // Streams open now, and events written to streams so far (any thread).
   std::uint64_t open_streams() const;
   std::uint64_t events_sent() const;
+  std::uint64_t overflows() const;
 
   // The per-worker subscriptions and the counters: shared with the streams
   // and the posted batches, which may outlive the hub at shutdown.
   struct Slot {
     http::Loop loop;
     std::atomic<std::size_t> open{0};
-    std::atomic<std::uint64_t> sent{0};  // written on this worker's thread only
+    // Written on this worker's thread only: events written to streams, and
+    // streams reset and closed for falling more than max_queued behind.
+    std::atomic<std::uint64_t> sent{0}, overflows{0};
     std::unordered_map<store::Owner, std::vector<EventStream*>> by_owner;  // its thread only
     void deliver(const std::vector<EventFrame>& frames);
   };

@@ -166,6 +166,8 @@ bool EventStream::write(http::SharedBytes bytes, std::int64_t id, std::size_t co
 // The client cannot keep up: it is told to refetch, after `id` (the newest
 // event it was to be sent), and the stream closes.
 void EventStream::overflow(std::int64_t id) {
+  slot_.overflows.store(slot_.overflows.load(std::memory_order_relaxed) + 1,
+                        std::memory_order_relaxed);
   ended_ = true;
   replaying_ = false;
   pending_.clear();

@@ -107,6 +107,7 @@ void Generator::write_paths() {
   // Routes in registration order, grouped by pattern.
   std::vector<std::string_view> patterns;
   for (const DocumentedRoute& d : table_.routes()) {
+    if (d.unlisted) continue;
     if (std::find(patterns.begin(), patterns.end(), d.route.pattern) == patterns.end()) {
       patterns.push_back(d.route.pattern);
     }

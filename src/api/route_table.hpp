@@ -13,6 +13,9 @@ namespace brisk::api {
 struct DocumentedRoute {
   http::Route route;
   const Operation* doc = nullptr;
+  // Served but left out of the document: a convenience spelling of a
+  // documented route (a redirect), never an operation of its own.
+  bool unlisted = false;
 };
 
 class RouteTable {
@@ -25,6 +28,13 @@ class RouteTable {
   void add_undocumented(const http::Route& route) {
     router_.add(route);
     routes_.push_back({route, nullptr});
+  }
+  // A redirect to a documented route (say /docs/ -> /docs): served, not
+  // listed, since it is no operation of its own and linters rightly refuse
+  // a path with a trailing slash or without a 2xx answer.
+  void add_unlisted_redirect(const http::Route& route) {
+    router_.add(route);
+    routes_.push_back({route, nullptr, true});
   }
   const http::Router& router() const { return router_; }
   const std::vector<DocumentedRoute>& routes() const { return routes_; }

@@ -1,8 +1,8 @@
 #include "http/server.hpp"
 
 #include <algorithm>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <stdexcept>
 

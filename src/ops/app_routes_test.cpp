@@ -36,9 +36,14 @@ TEST(AppRoutesOpenApi, DocumentDescribesExactlyTheRoutesTheRouterServes) {
   api::RouteTable table;
   AppRoutes app(none, {}, table);
   std::set<Pair> routed;
-  for (const http::Route& r : app.router().routes()) {
-    routed.emplace(std::string(http::method_name(r.method)), std::string(r.pattern));
+  std::set<Pair> unlisted;
+  for (const api::DocumentedRoute& d : app.routes().routes()) {
+    (d.unlisted ? unlisted : routed)
+        .emplace(std::string(http::method_name(d.route.method)), std::string(d.route.pattern));
   }
+  EXPECT_EQ(routed.size() + unlisted.size(), app.router().routes().size());
+  // Only redirects to a documented route are left out of the document.
+  EXPECT_EQ(unlisted, (std::set<Pair>{{"GET", "/docs/"}}));
   Parsed p(api::write_openapi(app.routes(), document_info()));
   std::set<Pair> documented;
   simdjson::dom::object paths;

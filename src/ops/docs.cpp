@@ -120,20 +120,6 @@ const api::Operation kAssetOp{
     .public_route = true,
 };
 
-const api::HeaderDoc kLocation{"Location", "Where the docs are: `/docs`."};
-const api::HeaderDoc* const kLocationHeaders[] = {&kLocation};
-constexpr api::ResponseDoc kSlashResponses[] = {
-    {.status = 308, .description = "The docs are at /docs.", .headers = kLocationHeaders},
-};
-const api::Operation kDocsSlashOp{
-    .operation_id = "redirectDocs",
-    .summary = "Redirect /docs/ to /docs",
-    .description = "A trailing slash is a common way to type the docs' address.",
-    .tag = "docs",
-    .responses = kSlashResponses,
-    .public_route = true,
-};
-
 // ---- handlers --------------------------------------------------------------
 
 // /docs/ -> /docs (308: the method and body are kept).
@@ -182,7 +168,7 @@ void DocsRoutes::register_on(api::RouteTable& r) {
   r.add({http::Method::kGet, "/openapi.json", handlers_.back().get()}, kOpenApiOp);
   r.add({http::Method::kGet, "/docs", ui_.page_handler()}, kDocsOp);
   handlers_.push_back(std::make_unique<DocsSlash>());
-  r.add({http::Method::kGet, "/docs/", handlers_.back().get()}, kDocsSlashOp);
+  r.add_unlisted_redirect({http::Method::kGet, "/docs/", handlers_.back().get()});
   r.add({http::Method::kGet, "/docs/{asset}", ui_.asset_handler()}, kAssetOp);
 }
 

@@ -78,7 +78,7 @@ struct EventRange {
   Owner owner = 0;
   std::int64_t after = 0;
   std::size_t max_events = 256;
-  std::size_t max_bytes = 256 * 1024;
+  std::size_t max_bytes = std::size_t{256} * 1024;
 };
 
 // What a read of the log found besides the events, from the same snapshot.

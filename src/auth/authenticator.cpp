@@ -1,5 +1,6 @@
 #include "auth/authenticator.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 #include <unordered_map>
@@ -13,7 +14,8 @@ namespace {
 struct CachedToken {
   store::Owner owner;
   util::Uuid id;
-  std::int64_t expires_at;
+  std::int64_t recheck_at;  // trusted until then (kRecheckSeconds)
+  std::int64_t expires_at;  // the token's own expiry
 };
 
 struct StringHash {
@@ -35,10 +37,17 @@ std::string_view bearer_token(std::string_view header, bool& missing) {
   return util::trim(header.substr(7));
 }
 
+// A cached token is trusted this long before its user is read again, so
+// that a disabled or deleted account's tokens stop working within it, on
+// every instance (rather than when the token expires).
+constexpr std::int64_t kRecheckSeconds = 30;
+
 void remember(std::string_view token, store::Owner owner, const util::Uuid& id,
               std::int64_t expires_at) {
+  const std::int64_t recheck_at =
+      std::min(expires_at, static_cast<std::int64_t>(std::time(nullptr)) + kRecheckSeconds);
   if (t_cache.size() >= kCacheLimit) t_cache.clear();
-  t_cache.insert_or_assign(std::string(token), CachedToken{owner, id, expires_at});
+  t_cache.insert_or_assign(std::string(token), CachedToken{owner, id, recheck_at, expires_at});
 }
 }  // namespace
 
@@ -71,7 +80,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, std::string_vi
   }
   const std::int64_t now = std::time(nullptr);
   if (auto it = t_cache.find(token); it != t_cache.end()) {
-    if (now < it->second.expires_at) {
+    if (now < it->second.recheck_at) {
       who = {it->second.owner, it->second.id, it->second.expires_at};
       return Outcome::kResolved;
     }
@@ -92,21 +101,22 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, std::string_vi
   store::ReadStatus st = reader.user_by_id(id, user);
   if (st == store::ReadStatus::kWouldBlock) {
     http::Deferred d = ex.defer();
-    reader.user_by_id_async(
-        id, [d, token = std::string(token), expires = v.expires_at](store::UserRead&& u) mutable {
-          d.complete([u = std::move(u), token = std::move(token), expires](http::Exchange& ex2) {
-            if (u.status != store::ReadStatus::kOk) {
-              return reply_unauthorized(ex2, "the bearer token's user does not exist",
-                                        Credentials401::kInvalid);
-            }
-            remember(token, u.user.owner, u.user.id, expires);
-            ex2.redispatch();  // finds the token in this thread's cache now
-          });
-        });
+    reader.user_by_id_async(id, [d, token = std::string(token),
+                                 expires = v.expires_at](store::UserRead&& u) mutable {
+      d.complete([u = std::move(u), token = std::move(token), expires](http::Exchange& ex2) {
+        if (u.status != store::ReadStatus::kOk || u.user.disabled) {
+          return reply_unauthorized(ex2, "the bearer token's user does not exist or is disabled",
+                                    Credentials401::kInvalid);
+        }
+        remember(token, u.user.owner, u.user.id, expires);
+        ex2.redispatch();  // finds the token in this thread's cache now
+      });
+    });
     return Outcome::kTakenCareOf;
   }
-  if (st != store::ReadStatus::kOk) {
-    reply_unauthorized(ex, "the bearer token's user does not exist", Credentials401::kInvalid);
+  if (st != store::ReadStatus::kOk || user.disabled) {
+    reply_unauthorized(ex, "the bearer token's user does not exist or is disabled",
+                       Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
   remember(token, user.owner, id, v.expires_at);

@@ -113,7 +113,8 @@ void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow
                     std::string&& password, std::string&& user_key, std::string&& addr_key) {
   c.hashing.post([d, &c, found, user = std::move(user), password = std::move(password),
                   user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
-    bool ok = found ? verify_password(user.password_hash, password)
+    // A disabled account is refused like a wrong password (the hash still runs).
+    bool ok = found ? verify_password(user.password_hash, password) && !user.disabled
                     : verify_password_for_unknown_user(password);
     std::string token;
     if (ok) {
@@ -203,9 +204,10 @@ class Me final : public http::Handler {
     if (!ctx_.auth.authenticate_id(ex, id)) return;
     read_user_by_id(ctx_.store.reader(ex.worker_index()), ex, id,
                     [](Exchange& ex2, store::ReadStatus st, const store::UserRow& user) {
-                      if (st != store::ReadStatus::kOk) {
-                        return reply_unauthorized(ex2, "the bearer token's user does not exist",
-                                                  Credentials401::kInvalid);
+                      if (st != store::ReadStatus::kOk || user.disabled) {
+                        return reply_unauthorized(
+                            ex2, "the bearer token's user does not exist or is disabled",
+                            Credentials401::kInvalid);
                       }
                       ex2.respond(200).body(
                           kJson, serialize(UserView{user.id, user.username, user.created_at}));

@@ -125,4 +125,25 @@ std::string serialize(const TokenView& t) {
   return to_json(kTokenModel, t);
 }
 
+std::string check_new_account(std::string_view username, std::string_view password) {
+  std::string json;
+  util::JsonWriter w(json);
+  w.StartObject();
+  w.Key("username");
+  w.String(username);
+  w.Key("password");
+  w.String(password);
+  w.EndObject();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(json).get(doc) || doc.get_object().get(obj)) return "not valid text";
+  Credentials c;
+  api::Errors errs;
+  api::bind(kRegisterModel, obj, api::Mode::kCreate, c, errs);
+  std::string out;
+  for (const api::FieldError& e : errs) out += e.field + ": " + e.msg + "\n";
+  return out;
+}
+
 }  // namespace brisk::auth

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "api/model.hpp"
 #include "util/uuid.hpp"
@@ -35,6 +36,10 @@ struct TokenView {
 extern const api::Model<TokenView> kTokenModel;
 
 std::string serialize(const UserView& u);
+
+// The rules of POST /auth/register (kRegisterModel) for an account made
+// elsewhere (brisk user create): every problem, one per line, or empty.
+std::string check_new_account(std::string_view username, std::string_view password);
 std::string serialize(const TokenView& t);
 
 }  // namespace brisk::auth

@@ -75,7 +75,9 @@ int run(int argc, char** argv) {
   CLI::App app{std::string(kAbout), "brisk"};
   app.set_version_flag("--version", std::string("brisk ") + BRISK_VERSION);
   app.require_subcommand(1);
-  std::vector<Command> commands = {add_serve(app), add_openapi(app), add_rotate_key(app)};
+  std::vector<Command> commands = {
+      add_serve(app),  add_openapi(app), add_user(app),   add_migrate(app), add_check(app),
+      add_backup(app), add_restore(app), add_export(app), add_import(app),  add_rotate_key(app)};
   CLI::App* version = app.add_subcommand("version", "Print the version");
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Print usage (of one command: brisk help COMMAND)");

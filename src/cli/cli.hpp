@@ -24,6 +24,13 @@ struct Command {
 Command add_serve(CLI::App& app);
 Command add_openapi(CLI::App& app);
 Command add_rotate_key(CLI::App& app);
+Command add_user(CLI::App& app);     // users.cpp
+Command add_migrate(CLI::App& app);  // data.cpp
+Command add_check(CLI::App& app);
+Command add_backup(CLI::App& app);
+Command add_restore(CLI::App& app);
+Command add_export(CLI::App& app);
+Command add_import(CLI::App& app);
 
 // A whole number from `min` to `max`, with a message that says so (CLI11's
 // own says "not in range" for text).

@@ -13,6 +13,7 @@
 #include "api/json_input.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
+#include "ops/admin_socket.hpp"
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
 #include "ops/open_store.hpp"
@@ -86,6 +87,18 @@ int serve(const Config& cfg) {
                          .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000)});
   } catch (const std::exception& e) {
     return fail(e.what());
+  }
+
+  // brisk backup reaches a running server through its control socket (a
+  // SQLite file is locked while served).
+  std::unique_ptr<ops::AdminSocket> admin;
+  if (cfg.db != ":memory:" && !cfg.db.starts_with("postgres://") &&
+      !cfg.db.starts_with("postgresql://")) {
+    try {
+      admin = std::make_unique<ops::AdminSocket>(ops::admin_socket_path(cfg.db), *store);
+    } catch (const std::exception& e) {
+      spdlog::warn("{} (brisk backup will not reach this server)", e.what());
+    }
   }
 
   const bool auth_required = cfg.auth == ops::AuthMode::kRequired;

@@ -13,6 +13,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -58,7 +59,30 @@ struct CreateUser {
   UserRow row;  // owner is assigned by the store
 };
 
-using Command = std::variant<CreateTask, UpdateTask, DeleteTask, CreateUser>;
+// Account administration (brisk user ...): the fields present change.
+struct UpdateUser {
+  Owner owner = 0;
+  std::optional<std::string> password_hash;
+  std::optional<std::int64_t> disabled;
+};
+
+// Removes an account that owns no task any more (its tasks are deleted
+// first, each with DeleteTask: the indexes need their text); kConflict if
+// some remain. Its idempotency records go with it.
+struct DeleteUser {
+  Owner owner = 0;
+};
+
+// A task restored from an export: stored as given (id, version and times
+// kept) unless a task with its id exists already (then kConflict, and
+// nothing changes: an import can run again).
+struct ImportTask {
+  TaskRow row;
+  Event event;  // logged only when the task is stored (kOk)
+};
+
+using Command = std::variant<CreateTask, UpdateTask, DeleteTask, CreateUser, UpdateUser, DeleteUser,
+                             ImportTask>;
 
 struct WriteResult {
   enum class Status {

@@ -130,12 +130,31 @@ class Store {
   virtual std::optional<std::uint64_t> task_generation() const { return std::nullopt; }
   // Stops the writer after it has committed everything submitted.
   virtual void stop() = 0;
+
+  // Blocking scans for command-line tools (export, account administration):
+  // never called on an event loop. Every user, in owner order; every task of
+  // `owner` (or of every owner when absent), with its owner and served JSON,
+  // in (owner, creation) order. Throw std::runtime_error on failure.
+  virtual void scan_users(const std::function<void(const UserRow&)>& fn);
+  virtual void scan_tasks(std::optional<Owner> owner,
+                          const std::function<void(Owner, std::string_view body)>& fn);
+  // The schema version the database is at, and a check of its integrity:
+  // an empty string when sound, else what is wrong.
+  virtual int schema_version() { return 0; }
+  virtual std::string check_integrity() { return "not supported by this backend"; }
+  // Writes a consistent, complete copy of the database to a new file at
+  // `path` while the store serves (SQLite: VACUUM INTO); throws
+  // std::runtime_error (other backends have their own tools: pg_dump).
+  virtual void backup_to(const std::string& path);
 };
 
 struct StoreOptions {
   std::string target = "brisk.db";  // file path or ":memory:"
   unsigned readers = 1;
   bool rotate_token_key = false;  // replace the token key (invalidates every token)
+  // Bring the schema up to date on open (false: refuse a database that is
+  // not at this binary's schema; nothing is changed: brisk check).
+  bool migrate = true;
   // Idempotency records are kept this long (then purged by the writer).
   std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
   // The event log keeps at least this many of the newest events (any

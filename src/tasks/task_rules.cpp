@@ -42,6 +42,13 @@ store::CreateTask create_task(store::TaskRow&& row) {
   return c;
 }
 
+store::ImportTask import_task(store::TaskRow&& row) {
+  store::ImportTask t;
+  t.row = std::move(row);
+  t.event = created_event(t.row);
+  return t;
+}
+
 store::TaskRow new_task(store::Owner owner, Task&& fields, std::int64_t now) {
   fields.id = util::next_uuid7(now);
   fields.created_at = fields.updated_at = now;

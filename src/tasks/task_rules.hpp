@@ -24,6 +24,10 @@ store::TaskRow new_task(store::Owner owner, Task&& fields, std::int64_t now);
 // logs it unless the create is an idempotent replay).
 store::CreateTask create_task(store::TaskRow&& row);
 
+// The command that restores `row` from an export (brisk import), with a
+// task.created event: a stream that reconnects after an import learns of it.
+store::ImportTask import_task(store::TaskRow&& row);
+
 // The row of `t` (moved from) for `owner`, served as `body` (serialize(t)).
 store::TaskRow to_row(store::Owner owner, Task&& t, std::string&& body);
 

@@ -1,4 +1,4 @@
-// The writer's side of the event log (store/events.hpp, migration 006):
+// The writer's side of the event log (store/events.hpp, migration 007):
 // numbers and inserts the events of the transaction being built, prunes
 // the log to its window, and hands the committed events over.
 //

@@ -38,4 +38,14 @@ std::string migrate(Db& db) {
   return {};
 }
 
+std::string at_latest_schema(Db& db) {
+  Stmt s = db.prepare("PRAGMA user_version");
+  const int current = s.step() == SQLITE_ROW ? static_cast<int>(s.int64(0)) : -1;
+  const int latest = latest_schema_version();
+  if (current == latest) return {};
+  return "the database schema version is " + std::to_string(current) + ", this brisk's is " +
+         std::to_string(latest) +
+         (current < latest ? "; run brisk migrate first" : "; use a newer brisk binary");
+}
+
 }  // namespace brisk::store::sqlite

@@ -10,4 +10,8 @@ namespace brisk::store::sqlite {
 // the reason it refused (a newer schema than this binary knows) or failed.
 std::string migrate(Db& db);
 
+// An empty string when `db` is at latest_schema_version(), else why not
+// (nothing is changed).
+std::string at_latest_schema(Db& db);
+
 }  // namespace brisk::store::sqlite

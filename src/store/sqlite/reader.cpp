@@ -20,7 +20,8 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* 
   }
   get_ = db_.prepare("SELECT owner, version, body FROM tasks WHERE id = ?1");
   ping_ = db_.prepare("SELECT count(*) FROM meta");
-#define BRISK_USER_COLUMNS "SELECT owner, id, username, password_hash, created_at FROM users "
+#define BRISK_USER_COLUMNS \
+  "SELECT owner, id, username, password_hash, created_at, disabled FROM users "
   user_by_name_ = db_.prepare(BRISK_USER_COLUMNS "WHERE username = ?1");
   user_by_id_ = db_.prepare(BRISK_USER_COLUMNS "WHERE id = ?1");
 #undef BRISK_USER_COLUMNS
@@ -75,6 +76,7 @@ ReadStatus SqliteReader::read_user(Stmt& s, UserRow& out) {
   out.username.assign(s.text(2));
   out.password_hash.assign(s.text(3));
   out.created_at = s.int64(4);
+  out.disabled = s.int64(5);
   return ReadStatus::kOk;
 }
 

@@ -86,7 +86,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // default they are files in /tmp, which showed up as ext4 writes in every
   // POST's profile.
   err = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
-  if (err.empty()) err = migrate(db);
+  if (err.empty()) err = opts.migrate ? migrate(db) : at_latest_schema(db);
   if (!err.empty()) {
     throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +
                              "': " + err);

@@ -33,6 +33,10 @@ struct TempFiles {
   ~TempFiles();
 };
 
+// PRAGMA integrity_check of the file at `path` on a plain read-only
+// connection, for a file the store cannot open: one line per problem.
+std::string integrity_problems_of_file(const std::string& path);
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const StoreOptions& opts);
@@ -48,10 +52,18 @@ class SqliteStore final : public Store {
   // This process is the only writer (exclusive lock), so its counter is exact.
   std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }
   void stop() override;
+  // scans.cpp: on a connection of their own (command-line tools).
+  void scan_users(const std::function<void(const UserRow&)>& fn) override;
+  void scan_tasks(std::optional<Owner> owner,
+                  const std::function<void(Owner, std::string_view body)>& fn) override;
+  int schema_version() override;
+  std::string check_integrity() override;
+  void backup_to(const std::string& path) override;
 
  private:
   // Declaration order matters: members are destroyed in reverse, so the
   // connections close before the files are removed and the lock released.
+  Db open_side_connection(int flags) const;
   std::string path_;
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"

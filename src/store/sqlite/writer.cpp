@@ -48,6 +48,7 @@ Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::in
     : db_(std::move(db)),
       cache_(cache),
       rows_(db_),
+      admin_(db_),
       events_(db_, event_window),
       idempotency_ttl_ms_(idempotency_ttl_ms) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
@@ -71,7 +72,7 @@ Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::in
   idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
   // OR IGNORE: a taken username is an answer (409), not a failed transaction.
   user_insert_ = db_.prepare("INSERT OR IGNORE INTO users (" + column_names(kUserCols) +
-                             ") VALUES (?1, ?2, ?3, ?4) RETURNING owner");
+                             ") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING owner");
 }
 
 Writer::~Writer() {
@@ -118,7 +119,16 @@ void Writer::stop() {
     stopping_ = true;
   }
   cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    // A clean stop leaves the database file complete on its own: everything
+    // in the WAL is copied back and the WAL truncated. (SQLite checkpoints
+    // when its last connection closes, but brisk's last ones are the
+    // read-only readers, which cannot.) `cp brisk.db` is then a backup.
+    if (std::string err = db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !err.empty()) {
+      spdlog::warn("checkpoint at stop failed: {}", err);
+    }
+  }
 }
 
 void Writer::run() {
@@ -195,7 +205,10 @@ bool Writer::apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult
       results[i] = std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
                                          [&](UpdateTask& u) { return update(u); },
                                          [&](DeleteTask& d) { return remove(d); },
-                                         [&](CreateUser& c) { return create_user(c); }},
+                                         [&](CreateUser& c) { return create_user(c); },
+                                         [&](UpdateUser& u) { return admin_.update_user(u); },
+                                         [&](DeleteUser& d) { return admin_.delete_user(d); },
+                                         [&](ImportTask& t) { return import(t); }},
                               cmd);
       if (results[i].status == WriteResult::Status::kError) return false;
     }
@@ -224,7 +237,9 @@ void Writer::invalidate_caches(const std::vector<WriteRequest>& batch,
     const Command& cmd = batch[i].command;
     if (const auto* u = std::get_if<UpdateTask>(&cmd)) cache_->invalidate(u->row.id);
     if (const auto* d = std::get_if<DeleteTask>(&cmd)) cache_->invalidate(d->id);
-    any = any || !std::holds_alternative<CreateUser>(cmd);
+    any = any || std::holds_alternative<CreateTask>(cmd) ||
+          std::holds_alternative<UpdateTask>(cmd) || std::holds_alternative<DeleteTask>(cmd) ||
+          std::holds_alternative<ImportTask>(cmd);
   }
   // Lists depend on every task: any change ends every cached list.
   if (any) cache_->bump_generation();
@@ -366,6 +381,14 @@ void Writer::purge_idempotency(std::int64_t now) {
   StmtScope s(idem_purge_);
   idem_purge_.bind(1, now - idempotency_ttl_ms_);
   idem_purge_.step();
+}
+
+WriteResult Writer::import(ImportTask& t) {
+  WriteResult res = admin_.import_task(t, rows_);
+  if (res.status != WriteResult::Status::kOk) return res;
+  res.event_id = events_.log(t.row.owner, t.event);
+  if (res.event_id < 0) return WriteResult{};
+  return res;
 }
 
 void Writer::publish(std::vector<LoggedEvent>&& events) {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/admin_writes.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/event_log.hpp"
 #include "store/sqlite/task_rows.hpp"
@@ -56,6 +57,7 @@ class Writer {
   bool insert_staged(Batch& batch);
   WriteResult update(UpdateTask& u);
   WriteResult remove(DeleteTask& d);
+  WriteResult import(ImportTask& t);  // with its event, when stored
   WriteResult why_unchanged(const util::Uuid& id, Owner owner);
   WriteResult create_user(const CreateUser& c);
   void purge_idempotency(std::int64_t now);
@@ -63,8 +65,9 @@ class Writer {
 
   Db db_;
   TaskCache* cache_;
-  TaskRows rows_;    // after db_: prepared on it
-  EventLog events_;  // likewise
+  TaskRows rows_;      // after db_: prepared on it
+  AdminWrites admin_;  // likewise
+  EventLog events_;    // likewise
   Stmt begin_, commit_, rollback_;
   Stmt probe_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;

@@ -1,7 +1,10 @@
-// The default *_async reads (store.hpp): the direct read, answered inline.
-// They take `done` by value, as the interface does (a backend that answers
-// later keeps it), although these only call it: hence the NOLINTs.
+// The Store and Reader defaults (store.hpp): async reads answered inline by
+// the direct ones, and scans a backend does not offer. The async reads take
+// `done` by value, as the interface does (a backend that answers later keeps
+// it), although these only call it: hence the NOLINTs.
 #include "store/store.hpp"
+
+#include <stdexcept>
 
 namespace brisk::store {
 
@@ -51,6 +54,18 @@ void Reader::events_async(const EventRange& q, ReadDone<EventsRead> done) {
       },
       r.page);
   done(std::move(r));
+}
+
+void Store::scan_users(const std::function<void(const UserRow&)>&) {
+  throw std::runtime_error("listing users is not supported by this backend");
+}
+
+void Store::scan_tasks(std::optional<Owner>, const std::function<void(Owner, std::string_view)>&) {
+  throw std::runtime_error("scanning tasks is not supported by this backend");
+}
+
+void Store::backup_to(const std::string&) {
+  throw std::runtime_error("this backend has no backup of its own (PostgreSQL: use pg_dump)");
 }
 
 }  // namespace brisk::store

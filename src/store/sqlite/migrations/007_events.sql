@@ -1,4 +1,4 @@
--- brisk schema 6: the event log behind GET /tasks/events (store/events.hpp).
+-- brisk schema 7: the event log behind GET /tasks/events (store/events.hpp).
 --
 -- The writer inserts a task's event in the transaction that changes the task,
 -- so an event exists if and only if its change committed. Ids are assigned by

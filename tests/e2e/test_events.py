@@ -20,7 +20,7 @@ import time
 import httpx
 import pytest
 
-from e2e_helpers import clean_env
+from e2e_helpers import clean_env, run_brisk
 
 PASSWORD = "correct horse battery"
 
@@ -370,3 +370,24 @@ def test_head_and_other_methods(brisk_factory):
         r = c.delete("/tasks/events")
         assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
         assert c.get("/tasks/events", params={"since": "1"}).status_code == 422
+
+
+def test_imported_tasks_make_created_events_once(brisk_factory, readers, tmp_path):
+    src = brisk_factory(db=tmp_path / "src.db")
+    with httpx.Client(base_url=src.url, timeout=10) as c:
+        made = [post_task(c, f"exported {i}") for i in range(3)]
+    assert src.stop(signal.SIGTERM) == 0
+    dump = tmp_path / "dump.jsonl"
+    assert run_brisk(["export", "--db", tmp_path / "src.db", dump])[0] == 0
+    fresh = tmp_path / "fresh.db"
+    assert run_brisk(["migrate", "--db", fresh])[0] == 0
+    for _ in range(2):  # the second import finds every id: it stores nothing, logs nothing
+        rc, _, err = run_brisk(["import", "--db", fresh, dump])
+        assert rc == 0, err
+    b = brisk_factory(db=fresh)
+    s = readers(b.url, headers={"last-event-id": "0"})
+    got = s.take(3)
+    assert [e["event"] for e in got] == ["task.created"] * 3
+    assert sorted(e["data"]["id"] for e in got) == sorted(t["id"] for t in made)
+    assert {e["data"]["title"] for e in got} == {t["title"] for t in made}
+    s.quiet(0.5)

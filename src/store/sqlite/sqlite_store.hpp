@@ -68,7 +68,7 @@ class SqliteStore final : public Store {
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"
   FileLock lock_;
-  TaskCache cache_{16 * 1024 * 1024};  // served JSON of recently read tasks
+  TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   std::vector<std::unique_ptr<SqliteReader>> readers_;
   std::string cursor_key_;

@@ -2,7 +2,7 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build run test deb install clean format screenshot
+.PHONY: all deps build run test deb install clean format screenshot coverage
 all: build
 
 deps:
@@ -19,6 +19,14 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j2
+
+# Line and branch coverage of src/ by the unit and end-to-end tests: an -O0
+# --coverage build in build/coverage, both suites run against it, and
+# gcovr's HTML report in build/coverage/html/index.html (totals printed).
+coverage: deps
+	cmake --preset coverage >/dev/null
+	cmake --build --preset coverage
+	bash scripts/coverage.sh build/coverage
 
 # The Debian package: $(BUILD)/brisk_<version>_<arch>.deb (stripped binary,
 # brisk.service, /etc/default/brisk) and brisk-dbgsym_<version>_<arch>.ddeb

@@ -8,6 +8,8 @@ pkgs=(
   libspdlog-dev libcli11-dev libsodium-dev zlib1g-dev libgtest-dev
   python3 python3-pytest python3-httpx python3-jsonschema
   chromium wrk clang-format clang-tidy
+  # `make coverage`
+  gcovr
   # `make deb` (CPack: dpkg-shlibdeps, file, objcopy) and its test (the unit
   # checked by systemd-analyze, dpkg --root under fakeroot, man, lintian).
   dpkg-dev file binutils fakeroot systemd man-db lintian

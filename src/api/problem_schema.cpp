@@ -13,7 +13,9 @@ constexpr std::string_view kProblemMembers = R"(
   "title": {"type": "string", "description": "The HTTP reason phrase of the status."},
   "status": {"type": "integer", "minimum": 100, "maximum": 599,
              "description": "The HTTP status code, repeated."},
-  "detail": {"type": "string", "description": "What went wrong, for a person to read."})";
+  "detail": {"type": "string", "description": "What went wrong, for a person to read."},
+  "request_id": {"type": "string", "maxLength": 64,
+                 "description": "The response's X-Request-Id: quote it when reporting a problem."})";
 
 void write_problem_schema(util::JsonWriter& w) {
   std::string text = R"({"type": "object",

@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "api/json_input.hpp"
@@ -16,6 +15,7 @@
 #include "ops/admin_socket.hpp"
 #include "ops/app_routes.hpp"
 #include "ops/config.hpp"
+#include "ops/logging.hpp"
 #include "ops/open_store.hpp"
 #include "ops/sd_notify.hpp"
 #include "store/store.hpp"
@@ -56,9 +56,7 @@ std::int64_t test_knob(const char* name, std::int64_t min, std::int64_t max,
 }
 
 int serve(const Config& cfg) {
-  auto log = spdlog::stderr_color_mt("brisk");
-  spdlog::set_default_logger(log);
-  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  ops::setup_logging(cfg.log_level, cfg.json_logs ? ops::LogFormat::kJson : ops::LogFormat::kText);
 
   // The address first: a taken port must fail before any database file is
   // created or migrated. The routes are registered on `table` afterwards;
@@ -69,6 +67,9 @@ int serve(const Config& cfg) {
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
+  // The access log is an info-level log: a higher --log-level turns it off.
+  so.access_log = cfg.access_log && spdlog::should_log(spdlog::level::info);
+  so.log_format = cfg.json_logs ? http::LogFormat::kJson : http::LogFormat::kText;
   so.limits.body_padding = api::kBodyPadding;
   http::Server server(so, table.router());
   try {
@@ -142,6 +143,8 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8000";
   std::string auth = "required";
   std::string rate;
+  std::string access_log = "on";
+  std::string log_format = "text";
 };
 
 // The checks of `brisk serve`'s options that CLI11 cannot make; then serves.
@@ -151,6 +154,8 @@ int checked_serve(Config& cfg, const ServeArgs& args) {
     return fail("--listen: " + err);
   }
   cfg.auth = args.auth == "off" ? ops::AuthMode::kOff : ops::AuthMode::kRequired;
+  cfg.access_log = args.access_log == "on";
+  cfg.json_logs = args.log_format == "json";
   if (!args.rate.empty() && !ops::parse_rate_limit(args.rate, cfg.rate_limit)) {
     return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
   }
@@ -194,6 +199,16 @@ Command add_serve(CLI::App& app) {
       ->envname("BRISK_LOG_LEVEL")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  cmd->add_option("--access-log", args->access_log,
+                  "on or off: a line per request (method, path, status, bytes, duration, client, "
+                  "request id) at info")
+      ->envname("BRISK_ACCESS_LOG")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--log-format", args->log_format, "text or json (JSON Lines, for log shippers)")
+      ->envname("BRISK_LOG_FORMAT")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   return {cmd, [cfg, args] { return checked_serve(*cfg, *args); }};
 }
 

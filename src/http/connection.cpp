@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "http/access_log.hpp"
 #include "http/problem.hpp"
 #include "http/server.hpp"
 #include "util/text.hpp"
@@ -130,6 +131,7 @@ void Connection::process_buffered() {
     }
     if (parser_->is_done()) {
       dispatch();
+      if (!paused_) log_response();
       continue;
     }
     if (used == 0) break;
@@ -158,9 +160,35 @@ ResponseBuilder Connection::begin_response(int status) {
                          ? std::chrono::nanoseconds(0)
                          : Clock::now() - dispatched_at_);
   bool keep10 = req_.version == 10 && !close_after_;
-  return ResponseBuilder(
-      out_, status, worker_.date(),
-      {.head_only = req_.method == Method::kHead, .close = close_after_, .keep_alive_10 = keep10});
+  if (req_.request_id.empty()) req_.request_id = worker_.request_ids().next(request_id_);
+  answer_status_ = status;
+  answer_start_ = out_.size();
+  answer_logged_ = false;
+  return ResponseBuilder(out_, status, worker_.date(),
+                         {.head_only = req_.method == Method::kHead,
+                          .close = close_after_,
+                          .keep_alive_10 = keep10,
+                          .request_id = req_.request_id});
+}
+
+void Connection::assign_request_id() {
+  std::string_view theirs = req_.header("x-request-id");
+  req_.request_id =
+      acceptable_request_id(theirs) ? theirs : worker_.request_ids().next(request_id_);
+}
+
+void Connection::log_response() {
+  if (answer_logged_) return;
+  answer_logged_ = true;
+  AccessLog* log = worker_.access_log();
+  if (!log) return;
+  log->record({.method = req_.method,
+               .path = req_.path,
+               .status = answer_status_,
+               .bytes = out_.size() - answer_start_,
+               .duration = Clock::now() - request_start_,
+               .client = peer_,
+               .request_id = req_.request_id});
 }
 
 void Connection::fail_request(int status, std::string_view detail) {
@@ -169,12 +197,14 @@ void Connection::fail_request(int status, std::string_view detail) {
   ResponseBuilder rb = begin_response(status);
   write_problem(rb, detail);
   paused_ = false;
+  log_response();
 }
 
 void Connection::dispatch() {
   head_.fill(req_);
   req_.peer = peer_;
   req_.keep_alive = parser_->keep_alive();
+  assign_request_id();
   request_started_ = false;
   last_activity_ = dispatched_at_ = Clock::now();
   route_stats_ = nullptr;
@@ -259,6 +289,7 @@ void Connection::finish_deferred(const std::function<void(Exchange&)>& fn) {
     ResponseBuilder rb = begin_response(500);
     write_problem(rb, "internal error");
   }
+  if (!paused_) log_response();
   pump();
 }
 

@@ -19,6 +19,7 @@
 
 #include "http/exchange.hpp"
 #include "http/request.hpp"
+#include "http/request_id.hpp"
 #include "http/request_parser.hpp"
 #include "http/router.hpp"
 #include "http/stats.hpp"
@@ -62,6 +63,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Stream* open_stream(int status, std::string_view content_type,
                       std::span<const HeaderField> headers, const StreamOptions& opts);
   void release_request();  // a stream needs no request buffers any more
+  void assign_request_id();
+  // Writes the access log line of the answer begun last, once.
+  void log_response();
   void reset_request();
   bool idle() const;
 
@@ -85,6 +89,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // deferred request can run its handler again (Exchange::redispatch).
   const Route* route_ = nullptr;
   std::string_view param_;
+  char request_id_[kMaxRequestId];  // a made id (a client's stays in head_)
+  // The answer being written: its status and where it starts in out_.
+  int answer_status_ = 0;
+  std::size_t answer_start_ = 0;
+  bool answer_logged_ = true;
   // Output.
   std::string out_, wbuf_;
   bool reading_ = false, writing_ = false, paused_ = false;

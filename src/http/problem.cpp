@@ -15,6 +15,10 @@ void write_problem(ResponseBuilder& rb, std::string_view detail,
   w.Int64(rb.status());
   w.Key("detail");
   w.String(detail);
+  if (!rb.request_id().empty()) {
+    w.Key("request_id");
+    w.String(rb.request_id());
+  }
   if (extra) extra(w);
   w.EndObject();
   rb.end_body();

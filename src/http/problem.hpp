@@ -11,7 +11,8 @@ namespace brisk::http {
 
 inline constexpr std::string_view kProblemType = "application/problem+json";
 
-// Writes {"type":"about:blank","title":<reason>,"status":N,"detail":...}.
+// Writes {"type":"about:blank","title":<reason>,"status":N,"detail":...,
+// "request_id":...} (the response's X-Request-Id).
 // `detail` is client-visible text: never SQL, paths or secrets.
 // `extra`, if set, writes further members before the object closes.
 void write_problem(ResponseBuilder& rb, std::string_view detail,

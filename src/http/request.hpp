@@ -28,7 +28,8 @@ struct Request {
   std::string_view query;                // target after '?', empty if none
   std::span<const HeaderField> headers;  // in order of first appearance
   std::string_view body;
-  std::string_view peer;  // client address, text form
+  std::string_view peer;        // client address, text form
+  std::string_view request_id;  // X-Request-Id: the client's if acceptable, else made here
 
   // The field named `name` (ASCII case-insensitive), or null.
   const HeaderField* find_header(std::string_view name) const;

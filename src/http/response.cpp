@@ -68,11 +68,16 @@ std::string_view reason_phrase(int status) {
 
 ResponseBuilder::ResponseBuilder(std::string& out, int status, std::string_view date,
                                  const ResponseOptions& opts)
-    : out_(out), status_(status), head_only_(opts.head_only), start_pos_(out.size()) {
+    : out_(out),
+      status_(status),
+      head_only_(opts.head_only),
+      request_id_(opts.request_id),
+      start_pos_(out.size()) {
   char code[4];
   std::to_chars(code, code + 3, status);
   out_.append("HTTP/1.1 ").append(code, 3).append(" ").append(reason_phrase(status));
   out_.append("\r\nServer: brisk\r\nDate: ").append(date).append("\r\n");
+  if (!request_id_.empty()) out_.append("X-Request-Id: ").append(request_id_).append("\r\n");
   if (opts.close) {
     out_.append("Connection: close\r\n");
   } else if (opts.keep_alive_10) {

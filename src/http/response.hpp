@@ -10,14 +10,15 @@ namespace brisk::http {
 std::string_view reason_phrase(int status);
 
 struct ResponseOptions {
-  bool head_only = false;      // drop the body (HEAD) but keep its Content-Length
-  bool close = false;          // "Connection: close"
-  bool keep_alive_10 = false;  // "Connection: keep-alive", for an HTTP/1.0 client that asked
+  bool head_only = false;       // drop the body (HEAD) but keep its Content-Length
+  bool close = false;           // "Connection: close"
+  bool keep_alive_10 = false;   // "Connection: keep-alive", for an HTTP/1.0 client that asked
+  std::string_view request_id;  // X-Request-Id, when not empty (outlives the builder)
 };
 
 class ResponseBuilder {
  public:
-  // Writes the status line and the Server and Date headers.
+  // Writes the status line and the Server, Date and X-Request-Id headers.
   ResponseBuilder(std::string& out, int status, std::string_view date, const ResponseOptions& opts);
 
   ResponseBuilder& header(std::string_view name, std::string_view value);
@@ -39,6 +40,7 @@ class ResponseBuilder {
   void no_body();
 
   int status() const { return status_; }
+  std::string_view request_id() const { return request_id_; }
   // Drops everything this response has written (e.g. a read failed after the
   // body was started), so the caller can answer differently.
   void abandon() { out_.resize(start_pos_); }
@@ -47,6 +49,7 @@ class ResponseBuilder {
   std::string& out_;
   int status_;
   bool head_only_;
+  std::string_view request_id_;
   std::size_t start_pos_;
   std::size_t length_pos_ = 0;  // where the Content-Length digits go
   std::size_t body_pos_ = 0;

@@ -22,6 +22,7 @@ using tcp = asio::ip::tcp;
 
 Worker::Worker(Server& s, unsigned index)
     : server_(s), index_(index), stats_(s.router().routes().size()) {
+  if (s.options().access_log) access_log_ = std::make_unique<AccessLog>(s.options().log_format);
   refresh_date();
 }
 
@@ -91,8 +92,14 @@ void Worker::start() {
   });
 }
 
+void Worker::run() {
+  io_.run();
+  if (access_log_) access_log_->flush();
+}
+
 void Worker::tick() {
   refresh_date();
+  if (access_log_) access_log_->flush();
   auto now = Connection::Clock::now();
   // check_timeouts may close (and so remove) connections: iterate a copy.
   std::vector<Connection*> snapshot = conns_;
@@ -201,11 +208,11 @@ void Server::run() {
   std::vector<std::thread> threads;
   for (auto& w : workers_) w->start();
   for (std::size_t i = 1; i < workers_.size(); ++i) {
-    threads.emplace_back([w = workers_[i].get()] { w->io().run(); });
+    threads.emplace_back([w = workers_[i].get()] { w->run(); });
   }
   // Worker 0 also owns the acceptor and signals; run it here. Draining stops
   // every worker's loop once its connections are gone, or at the deadline.
-  workers_[0]->io().run();
+  workers_[0]->run();
   for (auto& t : threads) t.join();
 }
 

@@ -15,8 +15,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "http/access_log.hpp"
 #include "http/limits.hpp"
 #include "http/rate_limiter.hpp"
+#include "http/request_id.hpp"
 #include "http/router.hpp"
 #include "http/stats.hpp"
 
@@ -39,8 +41,12 @@ class Worker {
   void remove(Connection* c);
   void start();
   void drain();  // on this worker's thread
+  // Runs the event loop until it is drained, then writes what is logged.
+  void run();
   std::size_t connection_count() const { return conns_.size(); }
   WorkerStats& stats() { return stats_; }
+  RequestIdSource& request_ids() { return request_ids_; }
+  AccessLog* access_log() { return access_log_.get(); }
   // Runs c->finish_deferred(fn) on this worker's thread. Callable from any
   // thread: completions wait in an inbox that one posted handler empties, so
   // a writer's batch of N answers wakes this thread once, not N times.
@@ -69,6 +75,8 @@ class Worker {
   char date_[29];
   std::vector<Connection*> conns_;  // owned elsewhere (shared_ptr); removed on close
   WorkerStats stats_;
+  RequestIdSource request_ids_;
+  std::unique_ptr<AccessLog> access_log_;  // null: --access-log off
   // Invariant: whenever inbox_ is not empty, a run_completions() handler is
   // posted, or the thread that filled it will post one when its
   // util::HandoffBatch ends. Declared after io_, so queued connections go before it.
@@ -84,6 +92,8 @@ struct ServerOptions {
   unsigned short port = 8000;
   unsigned threads = 1;
   unsigned rate_limit = 0;  // requests per second per client address; 0: off
+  bool access_log = false;  // a line per request on standard error
+  LogFormat log_format = LogFormat::kText;
   Limits limits;
 };
 
@@ -110,6 +120,7 @@ class Server {
     for (const auto& w : workers_) f(const_cast<Worker&>(*w).stats());
   }
   const Limits& limits() const { return opts_.limits; }
+  const ServerOptions& options() const { return opts_; }
   RateLimiter* rate_limiter() { return limiter_.get(); }
   // Called once at the start of draining (readiness, event streams, ...).
   std::function<void()> on_drain;

@@ -74,6 +74,9 @@ Stream* Connection::open_stream(int status, std::string_view content_type,
   ResponseBuilder rb = begin_response(status);
   for (const HeaderField& h : headers) rb.header(h.name, h.value);
   rb.open_body(content_type);
+  // The access log line counts the head: logged now, before the stream's
+  // first write takes the head out of out_.
+  log_response();
   if (req_.method == Method::kHead) return nullptr;  // the head alone, then close
   stream_ = std::make_unique<Stream>(*this, opts);
   return stream_.get();

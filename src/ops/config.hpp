@@ -17,6 +17,8 @@ struct Config {
   unsigned threads = 1;
   unsigned rate_limit = 0;  // requests per second per client; 0: none
   std::string log_level = "info";
+  bool access_log = true;  // a line per request, when the level is info or finer
+  bool json_logs = false;  // --log-format json
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.

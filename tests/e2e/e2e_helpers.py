@@ -283,13 +283,24 @@ def check_problem(status: int, headers, body: bytes, expected_status: Optional[i
         f"problem status {doc.get('status')!r} != HTTP status {status}: {doc!r}")
     if "detail" in doc:
         assert isinstance(doc["detail"], str), doc
+    rid = headers.get("x-request-id")
+    if rid is not None:
+        assert doc.get("request_id") == rid, f"problem request_id != X-Request-Id {rid!r}: {doc!r}"
+    else:
+        assert "request_id" not in doc, f"problem request_id without an X-Request-Id: {doc!r}"
+
     text = body.decode("utf-8", "replace")
     for pat in _LEAK_PATTERNS:
         assert not pat.search(text), f"error body leaks internals ({pat.pattern}): {text[:500]}"
     return doc
 
 
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.:@/+=-]{1,64}$")
+
+
 def check_common(status: int, headers, body: bytes) -> None:
+    rid = headers.get("x-request-id")
+    assert rid and REQUEST_ID_RE.match(rid), f"{status} response without a sane X-Request-Id: {rid!r}"
     date = headers.get("date")
     assert date, f"{status} response without Date header"
     assert HTTP_DATE_RE.match(date), f"Date header not an IMF-fixdate: {date!r}"

@@ -359,4 +359,22 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
   return p;
 }
 
+std::string_view driver_name(Driver d) {
+  switch (d) {
+    case Driver::kSortIndex:
+      return "the sort key's index";
+    case Driver::kStatusIndex:
+      return "the status index";
+    case Driver::kPriorityIndex:
+      return "the priority index";
+    case Driver::kDueIndex:
+      return "the due_at index";
+    case Driver::kTag:
+      return "the tag index";
+    case Driver::kSearch:
+      return "the full-text index";
+  }
+  return "?";
+}
+
 }  // namespace brisk::store::sqlite

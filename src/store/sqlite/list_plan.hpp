@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "store/list_spec.hpp"
 
@@ -61,6 +62,9 @@ enum class Driver : std::uint8_t {
   kTag,            // task_tags (owner, tag, created_at, id): in order for created_at
   kSearch,         // tasks_fts MATCH, then sorted
 };
+
+// The driver's name, for the log.
+std::string_view driver_name(Driver d);
 
 struct Shape {
   Driver driver = Driver::kSortIndex;

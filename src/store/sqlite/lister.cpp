@@ -154,6 +154,11 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
   if (run.cap < 0 && filtered) run.cap = probe_cap(q.limit, total_estimate());
   const Plan pl = plan(q, null_group, run.cap, memo_probe);
   if (run.probe_failed) return ReadStatus::kError;
+  if (spdlog::should_log(spdlog::level::trace)) {
+    spdlog::trace("list plan: {} ({}), probe cap {}{}", driver_name(pl.shape.driver),
+                  pl.shape.ordered() ? "in order" : "then sorted", run.cap,
+                  pl.hedged ? ", hedged: the walk has a budget" : "");
+  }
 
   const ListPosition* after = pl.shape.after ? &q.after : nullptr;
   const int served_before = run.served;
@@ -164,6 +169,8 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
   // The walk spent its budget: the best filter's index serves the rest of
   // the page, after the last row the walk served (or where the walk began).
   ++stats_.fallbacks;
+  spdlog::debug("list walk over its budget: {} serves the rest of the page",
+                driver_name(pl.fallback.driver));
   const ListPosition resume = run.current;
   if (run.served > served_before) after = &resume;
   Shape rest = pl.fallback;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <spdlog/spdlog.h>
+#include <chrono>
 
 #include "store/sqlite/columns.hpp"
 #include "util/handoff.hpp"
@@ -156,6 +157,9 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   std::vector<WriteResult> results(batch.size());
   bool ok = false;
   events_.begin();
+  const bool debug = spdlog::should_log(spdlog::level::debug);
+  const auto started =
+      debug ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   {
     StmtScope b(begin_);
     ok = begin_.step() == SQLITE_DONE;
@@ -170,6 +174,12 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
       ok = commit_.step() == SQLITE_DONE;
     }
     if (ok) count_commit(batch.size());
+    if (ok && debug) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+      spdlog::debug("committed a batch of {} write(s) in {} us (with its fsync)", batch.size(), us);
+    }
     if (!ok) {
       spdlog::error("write transaction failed: {}", db_.error());
       StmtScope r(rollback_);

@@ -22,6 +22,7 @@ from typing import List, Optional, Set
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from brisk_client import (  # noqa: E402
+    ApiError,
     EVENT_DELETED, NOT_MODIFIED, BriskClient, BriskError, Conflict, Event, NotFound,
     PreconditionFailed, ValidationError,
 )
@@ -88,8 +89,10 @@ def main() -> int:
         listener.opened.wait(args.events_timeout)
         events_ok = listener.error is None and listener.opened.is_set() \
             and not listener.finished.is_set()
-        if isinstance(listener.error, NotFound):
-            print("events: this server does not serve GET /tasks/events yet (404); going on")
+        if isinstance(listener.error, ApiError) and listener.error.status in (404, 501):
+            # 404: an older brisk; 501: brisk on PostgreSQL (no event log yet).
+            print("events: this server does not serve GET /tasks/events "
+                  f"({listener.error.status}); going on")
         elif not events_ok:
             print(f"events: could not listen: {listener.error}")
             return 1

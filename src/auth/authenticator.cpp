@@ -15,7 +15,8 @@ namespace {
 struct CachedToken {
   store::Owner owner;
   util::Uuid id;
-  std::int64_t expires_at;
+  std::int64_t recheck_at;  // trusted until then (kRecheckSeconds)
+  std::int64_t expires_at;  // the token's own expiry
 };
 
 struct StringHash {
@@ -44,10 +45,10 @@ constexpr std::int64_t kRecheckSeconds = 30;
 
 void remember(std::string_view token, store::Owner owner, const util::Uuid& id,
               std::int64_t expires_at) {
-  expires_at =
+  const std::int64_t recheck_at =
       std::min(expires_at, static_cast<std::int64_t>(std::time(nullptr)) + kRecheckSeconds);
   if (t_cache.size() >= kCacheLimit) t_cache.clear();
-  t_cache.insert_or_assign(std::string(token), CachedToken{owner, id, expires_at});
+  t_cache.insert_or_assign(std::string(token), CachedToken{owner, id, recheck_at, expires_at});
 }
 }  // namespace
 
@@ -63,10 +64,13 @@ void reply_unauthorized(http::Exchange& ex, std::string_view why, Credentials401
 // A verified token's user, looked up once per thread and token: the store
 // answers at once, or later, when the request is run again (redispatch)
 // and finds the user in this thread's cache.
-Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& owner,
-                                              util::Uuid& id) const {
+Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, std::string_view query_token,
+                                              Caller& who) const {
   bool missing = false;
-  std::string_view token = bearer_token(ex.request().header("authorization"), missing);
+  const http::HeaderField* header = ex.request().find_header("authorization");
+  std::string_view token = header || query_token.empty()
+                               ? bearer_token(header ? header->value : std::string_view{}, missing)
+                               : query_token;
   if (token.empty()) {
     reply_unauthorized(
         ex,
@@ -77,9 +81,8 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
   }
   const std::int64_t now = std::time(nullptr);
   if (auto it = t_cache.find(token); it != t_cache.end()) {
-    if (now < it->second.expires_at) {
-      owner = it->second.owner;
-      id = it->second.id;
+    if (now < it->second.recheck_at) {
+      who = {it->second.owner, it->second.id, it->second.expires_at};
       return Outcome::kResolved;
     }
     t_cache.erase(it);
@@ -89,6 +92,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     reply_unauthorized(ex, describe(v.error), Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
   }
+  util::Uuid id;
   if (!util::parse_uuid(v.subject, id)) {
     reply_unauthorized(ex, "the bearer token's user does not exist", Credentials401::kInvalid);
     return Outcome::kTakenCareOf;
@@ -118,7 +122,7 @@ Authenticator::Outcome Authenticator::resolve(http::Exchange& ex, store::Owner& 
     return Outcome::kTakenCareOf;
   }
   remember(token, user.owner, id, v.expires_at);
-  owner = user.owner;
+  who = {user.owner, id, v.expires_at};
   return Outcome::kResolved;
 }
 
@@ -127,13 +131,31 @@ bool Authenticator::authenticate(http::Exchange& ex, store::Owner& owner) const 
     owner = store::kLocalOwner;
     return true;
   }
-  util::Uuid id;
-  return resolve(ex, owner, id) == Outcome::kResolved;
+  Caller who;
+  if (resolve(ex, {}, who) != Outcome::kResolved) return false;
+  owner = who.owner;
+  return true;
 }
 
 bool Authenticator::authenticate_id(http::Exchange& ex, util::Uuid& id) const {
-  store::Owner owner;
-  return resolve(ex, owner, id) == Outcome::kResolved;
+  Caller who;
+  if (resolve(ex, {}, who) != Outcome::kResolved) return false;
+  id = who.id;
+  return true;
+}
+
+bool Authenticator::authenticate_until(http::Exchange& ex, std::string_view query_token,
+                                       store::Owner& owner, std::int64_t& expires_at) const {
+  if (!required_) {
+    owner = store::kLocalOwner;
+    expires_at = 0;
+    return true;
+  }
+  Caller who;
+  if (resolve(ex, query_token, who) != Outcome::kResolved) return false;
+  owner = who.owner;
+  expires_at = who.expires_at;
+  return true;
 }
 
 }  // namespace brisk::auth

@@ -24,10 +24,21 @@ class Authenticator {
   bool authenticate(http::Exchange& ex, store::Owner& owner) const;
   // The caller's user id (auth required only); false as above.
   bool authenticate_id(http::Exchange& ex, util::Uuid& id) const;
+  // For a long-lived response (GET /tasks/events): as authenticate(), and
+  // the token's expiry (Unix seconds; 0 with auth off: none). The token is
+  // the Authorization header's or, when there is none, `query_token` (the
+  // access_token parameter: a browser's EventSource cannot send headers).
+  bool authenticate_until(http::Exchange& ex, std::string_view query_token, store::Owner& owner,
+                          std::int64_t& expires_at) const;
 
  private:
   enum class Outcome { kResolved, kTakenCareOf };
-  Outcome resolve(http::Exchange& ex, store::Owner& owner, util::Uuid& id) const;
+  struct Caller {
+    store::Owner owner = 0;
+    util::Uuid id;
+    std::int64_t expires_at = 0;
+  };
+  Outcome resolve(http::Exchange& ex, std::string_view query_token, Caller& who) const;
   bool required_;
   const TokenCodec& tokens_;
   store::Store& store_;

@@ -15,6 +15,7 @@
 #include "ops/open_store.hpp"
 #include "ops/restore.hpp"
 #include "ops/transfer.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace brisk::cli {
 
@@ -91,7 +92,19 @@ Command add_check(CLI::App& app) {
   return {cmd, [db] {
             return guarded([&] {
               require_existing(*db);
-              auto st = ops::open_store({.target = *db, .migrate = false});
+              std::unique_ptr<store::Store> st;
+              try {
+                st = ops::open_store({.target = *db, .migrate = false});
+              } catch (const std::exception& e) {
+                // Damage can stop the store from opening (a statement on a
+                // broken table fails to prepare): then say what is damaged.
+                if (is_postgres(*db)) throw;
+                const std::string problems = store::sqlite::integrity_problems_of_file(*db);
+                if (problems.empty()) throw;
+                std::printf("integrity: DAMAGED\n%s(the store cannot open it: %s)\n",
+                            problems.c_str(), e.what());
+                return 1;
+              }
               std::printf("schema version %d, as this brisk expects\n", st->schema_version());
               std::string problems = st->check_integrity();
               st->stop();

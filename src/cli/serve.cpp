@@ -1,7 +1,9 @@
 // `brisk serve`: its options, their checks, and the wiring of a server.
 #include <malloc.h>
 
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -35,6 +37,24 @@ void tell_systemd(const std::string& state) {
   }
 }
 
+// A test-only setting from the environment (DEVELOPERS.md): `fallback`
+// unless the variable holds a whole number in [min, max].
+std::int64_t test_knob(const char* name, std::int64_t min, std::int64_t max,
+                       std::int64_t fallback) {
+  const char* v =
+      std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before any thread starts
+  if (!v || !*v) return fallback;
+  std::int64_t n = 0;
+  const char* end = v + std::char_traits<char>::length(v);
+  auto [p, ec] = std::from_chars(v, end, n);
+  if (ec != std::errc() || p != end || n < min || n > max) {
+    spdlog::warn("{} ignored: expected a whole number from {} to {}", name, min, max);
+    return fallback;
+  }
+  spdlog::warn("{}={} (a test setting)", name, n);
+  return n;
+}
+
 int serve(const Config& cfg) {
   ops::setup_logging(cfg.log_level, cfg.json_logs ? ops::LogFormat::kJson : ops::LogFormat::kText);
 
@@ -60,10 +80,13 @@ int serve(const Config& cfg) {
 
   std::unique_ptr<store::Store> store;
   try {
-    store = ops::open_store({.target = cfg.db,
-                             .readers = cfg.threads,
-                             .pool = cfg.db_pool,
-                             .idempotency_ttl_ms = tasks::kIdempotencyTtlMs});
+    // BRISK_TEST_EVENT_WINDOW: a smaller event log, so that tests reach its end quickly.
+    store =
+        ops::open_store({.target = cfg.db,
+                         .readers = cfg.threads,
+                         .pool = cfg.db_pool,
+                         .idempotency_ttl_ms = tasks::kIdempotencyTtlMs,
+                         .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000)});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -82,7 +105,11 @@ int serve(const Config& cfg) {
 
   const bool auth_required = cfg.auth == ops::AuthMode::kRequired;
   // Argon2id hashing runs off the event loops, on at most two threads.
-  ops::AppRoutes app(*store, {auth_required, std::max(1u, std::min(cfg.threads, 2u))}, table);
+  ops::AppOptions ao{auth_required, std::max(1u, std::min(cfg.threads, 2u))};
+  // BRISK_TEST_SSE_HEARTBEAT_SECONDS: quiet streams' comment lines sooner, for tests.
+  ao.events.heartbeat_every = std::chrono::seconds(
+      test_knob("BRISK_TEST_SSE_HEARTBEAT_SECONDS", 1, 14, ao.events.heartbeat_every.count()));
+  ops::AppRoutes app(*store, ao, table);
   try {
     app.prepare_document();
   } catch (const std::exception& e) {

@@ -53,7 +53,11 @@ Connection::Connection(Worker& w, Socket s)
   last_activity_ = Clock::now();
 }
 
-Connection::~Connection() = default;
+// A connection is closed before it goes, except when its event loop is torn
+// down with it: its stream's observer is told then.
+Connection::~Connection() {
+  if (stream_) stream_->closed();
+}
 
 void Connection::start() {
   worker_.add(this);
@@ -84,7 +88,8 @@ bool Connection::idle() const {
 // completion; it is the only place that starts reads and writes.
 void Connection::pump() {
   if (closed_) return;
-  if (!paused_ && !close_after_) process_buffered();
+  if (!stream_ && !paused_ && !close_after_) process_buffered();
+  if (stream_) return stream_->pump();
   if (!writing_ && !out_.empty()) start_write();
   if (close_after_) {
     if (!paused_ && !writing_ && out_.empty()) close();
@@ -300,6 +305,10 @@ void Connection::start_read() {
       asio::buffer(in_.get() + in_end_, kInBufferSize - in_end_),
       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
         self->reading_ = false;
+        if (self->stream_) {  // a stream opened meanwhile: nothing more is parsed
+          if (ec && !self->closed_) return self->close();
+          return self->pump();
+        }
         if (ec) {
           // EOF or reset: nothing more will arrive. Answers already queued
           // are still written (a client may half-close after pipelining).
@@ -336,6 +345,7 @@ void Connection::start_write() {
 
 void Connection::check_timeouts(Clock::time_point now) {
   if (closed_) return;
+  if (stream_) return stream_->tick(now);  // a stream is never idle
   const Limits& lim = worker_.server().limits();
   bool awaiting_headers = request_started_ && parser_ && !parser_->is_header_done();
   if (awaiting_headers && !paused_ && now - request_start_ >= lim.header_timeout) {
@@ -350,6 +360,7 @@ void Connection::check_timeouts(Clock::time_point now) {
 
 void Connection::drain() {
   if (closed_) return;
+  if (stream_) return close();  // a client of a stream reconnects elsewhere
   bool headers_in = request_started_ && parser_ && parser_->is_header_done();
   if (!paused_ && !headers_in && out_.empty() && !writing_) {
     close();
@@ -369,6 +380,7 @@ void Connection::close() {
   sock_.close(ec);
   if (registered_) worker_.remove(this);
   registered_ = false;
+  if (stream_) stream_->closed();
 }
 
 }  // namespace brisk::http

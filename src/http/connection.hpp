@@ -7,6 +7,8 @@
 //   handler has deferred); answers are appended to `out_` in request order.
 // - `wbuf_` is the buffer in flight to the socket; `out_` collects answers
 //   while a write is in flight. Neither reallocates once warm.
+// - Once a handler opens a stream (`stream_`), the connection reads no more
+//   requests and never returns to answering them: it ends with the stream.
 #pragma once
 #include <chrono>
 #include <memory>
@@ -21,6 +23,7 @@
 #include "http/request_parser.hpp"
 #include "http/router.hpp"
 #include "http/stats.hpp"
+#include "http/stream.hpp"
 
 namespace brisk::http {
 
@@ -46,6 +49,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   friend class Exchange;
   friend class Deferred;
   friend class Worker;  // runs finish_deferred from its inbox
+  friend class Stream;  // a response body that outlives its handler (stream.cpp)
 
   void pump();
   void process_buffered();
@@ -56,6 +60,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void fail_request(int status, std::string_view detail);
   void finish_deferred(const std::function<void(Exchange&)>& fn);
   ResponseBuilder begin_response(int status);
+  Stream* open_stream(int status, std::string_view content_type,
+                      std::span<const HeaderField> headers, const StreamOptions& opts);
+  void release_request();  // a stream needs no request buffers any more
   void assign_request_id();
   // Writes the access log line of the answer begun last, once.
   void log_response();
@@ -93,6 +100,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_after_ = false;  // close once everything queued is written
   bool closed_ = false;
   bool registered_ = false;
+  // Set once the response is a stream: from then on the stream decides
+  // reads, writes and closing (stream.cpp), and no request is read.
+  std::unique_ptr<Stream> stream_;
 };
 
 }  // namespace brisk::http

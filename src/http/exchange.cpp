@@ -33,6 +33,16 @@ void Exchange::at_round_end(std::function<void()> fn) {
   asio::post(conn_.worker_.io(), std::move(fn));
 }
 
+Stream* Exchange::open_stream(int status, std::string_view content_type,
+                              std::span<const HeaderField> headers, const StreamOptions& opts) {
+  responded_ = true;
+  return conn_.open_stream(status, content_type, headers, opts);
+}
+
+Loop Exchange::loop() const {
+  return Loop(&conn_.worker_);
+}
+
 void Deferred::complete(std::function<void(Exchange&)> fn) {
   Worker& w = conn_->worker_;
   w.complete(std::move(conn_), std::move(fn));

@@ -2,10 +2,12 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "http/request.hpp"
 #include "http/response.hpp"
+#include "http/stream.hpp"
 
 namespace brisk::http {
 
@@ -46,6 +48,15 @@ class Exchange {
   // (the end of this event-loop round), so that work many requests of a
   // round share can be started once. `fn` must not throw.
   void at_round_end(std::function<void()> fn);
+  // Answers with a stream (http/stream.hpp): the head (`status`, `headers`,
+  // Content-Type, Connection: close, no Content-Length) goes out at once,
+  // and the body is what the stream is given until the connection closes.
+  // Null when no stream opens: a HEAD request gets the head alone, and
+  // while the server drains the answer is a 503.
+  Stream* open_stream(int status, std::string_view content_type,
+                      std::span<const HeaderField> headers, const StreamOptions& opts);
+  // This connection's event loop.
+  Loop loop() const;
   bool responded() const { return responded_; }
 
  private:

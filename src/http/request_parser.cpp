@@ -58,6 +58,14 @@ void RequestHead::clear() {
   expect_continue_ = false;
 }
 
+void RequestHead::release() {
+  clear();
+  std::string().swap(head_);
+  std::vector<FieldSpan>().swap(fields_);
+  std::vector<HeaderField>().swap(views_);
+  std::string().swap(body_);
+}
+
 void RequestHead::fail(int status, std::string_view why) {
   if (error_status_ == 0) {
     error_status_ = status;

@@ -25,6 +25,8 @@ namespace brisk::http {
 class RequestHead {
  public:
   void clear();
+  // clear(), and frees the buffers (a connection that reads no more requests).
+  void release();
   void set_start(Method m, int version, std::string_view target);
   // One header field line; a line that makes the request unacceptable sets
   // error_status().

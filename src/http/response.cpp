@@ -124,6 +124,10 @@ void ResponseBuilder::body(std::string_view content_type, std::string_view data)
   if (!head_only_) out_.append(data);
 }
 
+void ResponseBuilder::open_body(std::string_view content_type) {
+  out_.append("Content-Type: ").append(content_type).append("\r\n\r\n");
+}
+
 void ResponseBuilder::no_body() {
   if (status_ == 204 || status_ == 304) {
     out_.append("\r\n");

@@ -30,6 +30,11 @@ class ResponseBuilder {
   void end_body();
 
   void body(std::string_view content_type, std::string_view data);
+  // Ends the head of a body whose length is not known: no Content-Length,
+  // so the body ends when the connection closes (the response must carry
+  // Connection: close). The caller writes the body afterwards.
+  void open_body(std::string_view content_type);
+
   // A response without a body: 204 and 304 send no Content-Length, other
   // statuses send "Content-Length: 0".
   void no_body();

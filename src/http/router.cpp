@@ -22,11 +22,26 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::string_
 }  // namespace
 
 RouteMatch Router::match(Method m, std::string_view path) const {
+  // A pattern without {param} that equals the path takes it from every
+  // pattern with one, for every method: /tasks/events is not the task
+  // "events" (a GET goes to its route, a DELETE gets 405), whatever the
+  // order the routes were added in.
+  bool literal = false;
+  for (const Route& r : routes_) {
+    if (r.pattern == path && r.pattern.find('{') == std::string_view::npos) {
+      literal = true;
+      break;
+    }
+  }
+  auto candidate = [&](const Route& r, std::string_view& param) {
+    if (literal) return r.pattern == path;
+    return match_pattern(r.pattern, path, param);
+  };
   RouteMatch result;
   Method want = m == Method::kHead ? Method::kGet : m;
   for (const Route& r : routes_) {
     std::string_view param;
-    if (!match_pattern(r.pattern, path, param)) continue;
+    if (!candidate(r, param)) continue;
     result.path_known = true;
     if (r.method == want) {
       result.route = &r;
@@ -37,7 +52,7 @@ RouteMatch Router::match(Method m, std::string_view path) const {
   if (result.path_known) {
     for (const Route& r : routes_) {
       std::string_view param;
-      if (!match_pattern(r.pattern, path, param)) continue;
+      if (!candidate(r, param)) continue;
       if (!result.allow.empty()) result.allow += ", ";
       result.allow += method_name(r.method);
       if (r.method == Method::kGet) result.allow += ", HEAD";

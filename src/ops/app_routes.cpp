@@ -30,21 +30,27 @@ answers use UTC with milliseconds.
 }  // namespace
 
 AppRoutes::AppRoutes(store::Store& s, AppOptions opts, api::RouteTable& table)
-    : tokens_(s.token_key()),
+    : store_(s),
+      tokens_(s.token_key()),
       authenticator_(opts.auth_required, tokens_, s),
       hashing_(opts.hash_threads),
       table_(table),
       auth_required_(opts.auth_required),
-      tasks_({s, tasks::CursorCodec(s.cursor_key()), authenticator_}),
+      tasks_({s, tasks::CursorCodec(s.cursor_key()), authenticator_}, opts.events),
       auth_({s, authenticator_, tokens_, hashing_, throttle_}),
       health_(s),
-      metrics_(s) {
+      metrics_(s, &tasks_.events()) {
+  store_.set_event_sink(&tasks_.events());
   tasks_.register_on(table_);
   if (auth_required_) auth_.register_on(table_);
   health_.register_on(table_);
   metrics_.register_on(table_);
   docs_.register_on(table_);
   web_ui_.register_on(table_);
+}
+
+AppRoutes::~AppRoutes() {
+  store_.set_event_sink(nullptr);
 }
 
 void AppRoutes::prepare_document() {

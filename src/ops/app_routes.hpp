@@ -22,7 +22,8 @@ namespace brisk::ops {
 
 struct AppOptions {
   bool auth_required = true;
-  unsigned hash_threads = 1;  // Argon2id work pool
+  unsigned hash_threads = 1;         // Argon2id work pool
+  tasks::EventStreamOptions events;  // GET /tasks/events
 };
 
 class AppRoutes {
@@ -30,7 +31,12 @@ class AppRoutes {
   // Registers every route on `table` (which outlives this). With auth off
   // there are no account routes and no security schemes: the document
   // describes what the running server serves.
+  // Committed events are published to the event streams from here on; the
+  // store must be stopped before this is destroyed.
   AppRoutes(store::Store& s, AppOptions opts, api::RouteTable& table);
+  ~AppRoutes();
+  AppRoutes(const AppRoutes&) = delete;
+  AppRoutes& operator=(const AppRoutes&) = delete;
   const http::Router& router() const { return table_.router(); }
   const api::RouteTable& routes() const { return table_; }
   HealthRoutes& health() { return health_; }
@@ -42,6 +48,7 @@ class AppRoutes {
  private:
   // Declaration order is construction order: the auth pieces before the
   // routes that use them.
+  store::Store& store_;
   auth::TokenCodec tokens_;
   auth::Authenticator authenticator_;
   auth::LoginThrottle throttle_;

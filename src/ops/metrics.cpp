@@ -11,6 +11,7 @@ namespace brisk::ops {
 
 struct MetricsRoutes::State {
   store::Store& store;
+  const tasks::EventHub* events = nullptr;
   const http::Server* server = nullptr;
 };
 
@@ -166,12 +167,26 @@ void render_db(store::Store& store, std::string& out) {
   out += '\n';
 }
 
-void render(const http::Server& server, store::Store& store, std::string& out) {
-  const auto& routes = server.router().routes();
-  const HttpTotals totals = sum_workers(server, routes.size());
+void render_sse(const tasks::EventHub& events, std::string& out) {
+  out += "# HELP brisk_sse_streams_open GET /tasks/events streams open now.\n";
+  out += "# TYPE brisk_sse_streams_open gauge\nbrisk_sse_streams_open ";
+  append_u64(out, events.open_streams());
+  out += "\n# HELP brisk_sse_events_sent_total Task events queued to streams (one per stream).\n";
+  out += "# TYPE brisk_sse_events_sent_total counter\nbrisk_sse_events_sent_total ";
+  append_u64(out, events.events_sent());
+  out += "\n# HELP brisk_sse_overflows_total Streams reset and closed for falling 1 MiB behind.\n";
+  out += "# TYPE brisk_sse_overflows_total counter\nbrisk_sse_overflows_total ";
+  append_u64(out, events.overflows());
+  out += '\n';
+}
+
+void render(const MetricsRoutes::State& st, std::string& out) {
+  const auto& routes = st.server->router().routes();
+  const HttpTotals totals = sum_workers(*st.server, routes.size());
   render_requests(routes, totals, out);
   render_durations(routes, totals, out);
-  render_db(store, out);
+  render_db(st.store, out);
+  if (st.events) render_sse(*st.events, out);
 }
 
 const api::ResponseDoc kMetricsResponses[] = {
@@ -187,8 +202,9 @@ const api::Operation kMetricsOp{
     .description =
         "brisk_http_requests_total{method,route,status}, "
         "brisk_http_request_duration_seconds (histogram by route), "
-        "brisk_http_connections_open, brisk_db_commits_total and "
-        "brisk_db_commit_batch_size (histogram). Never rate limited.",
+        "brisk_http_connections_open, brisk_db_commits_total, "
+        "brisk_db_commit_batch_size (histogram), brisk_sse_streams_open, "
+        "brisk_sse_events_sent_total and brisk_sse_overflows_total. Never rate limited.",
     .tag = "operations",
     .responses = kMetricsResponses,
     .public_route = true,
@@ -204,12 +220,13 @@ void Metrics::handle(http::Exchange& ex) {
   }
   http::ResponseBuilder rb = ex.respond(200);
   std::string& out = rb.begin_body("text/plain; version=0.0.4; charset=utf-8");
-  render(*st->server, st->store, out);
+  render(*st, out);
   rb.end_body();
 }
 }  // namespace
 
-MetricsRoutes::MetricsRoutes(store::Store& s) : state_(new State{s}) {}
+MetricsRoutes::MetricsRoutes(store::Store& s, const tasks::EventHub* events)
+    : state_(new State{s, events}) {}
 MetricsRoutes::~MetricsRoutes() = default;
 
 void MetricsRoutes::attach(const http::Server& server) {

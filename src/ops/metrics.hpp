@@ -7,12 +7,14 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
+#include "tasks/event_hub.hpp"
 
 namespace brisk::ops {
 
 class MetricsRoutes {
  public:
-  explicit MetricsRoutes(store::Store& s);
+  // `events` (may be null): the event streams counted.
+  explicit MetricsRoutes(store::Store& s, const tasks::EventHub* events = nullptr);
   ~MetricsRoutes();
   void register_on(api::RouteTable& r);
   // The server whose workers are counted; set before it runs.

@@ -126,7 +126,7 @@ struct Importer {
       bad_line(n, "the task's version or times are not possible");
     }
     std::string json = tasks::serialize(t);
-    batch.emplace_back(store::ImportTask{tasks::to_row(owner, std::move(t), std::move(json))});
+    batch.emplace_back(tasks::import_task(tasks::to_row(owner, std::move(t), std::move(json))));
     if (batch.size() == kBatch) flush();
   }
 };

@@ -7,6 +7,9 @@
 // the store changes the row only if it is still at `expected_version`, so
 // no write is lost to a concurrent one (on any instance sharing the
 // database); on kVersionChanged the caller reads again and decides.
+//
+// Task commands carry the event the change makes (store/events.hpp): the
+// store logs it in the same transaction only if the change is made (kOk).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -14,6 +17,7 @@
 #include <string>
 #include <variant>
 
+#include "store/events.hpp"
 #include "store/owner.hpp"
 #include "store/task_row.hpp"
 #include "store/user_row.hpp"
@@ -32,12 +36,14 @@ struct Idempotency {
 struct CreateTask {
   TaskRow row;
   Idempotency idempotency;
+  Event event;  // logged unless the create is a replay
 };
 
 struct UpdateTask {
   TaskRow row;  // the new row (same id, owner and created_at)
   std::int64_t expected_version = 0;
   IndexedText before;  // what the indexes hold at expected_version
+  Event event;
 };
 
 struct DeleteTask {
@@ -46,6 +52,7 @@ struct DeleteTask {
   std::int64_t created_at = 0;
   std::int64_t expected_version = 0;
   IndexedText before;  // what the indexes hold at expected_version
+  Event event;
 };
 
 struct CreateUser {
@@ -71,6 +78,7 @@ struct DeleteUser {
 // nothing changes: an import can run again).
 struct ImportTask {
   TaskRow row;
+  Event event;  // logged only when the task is stored (kOk)
 };
 
 using Command = std::variant<CreateTask, UpdateTask, DeleteTask, CreateUser, UpdateUser, DeleteUser,
@@ -94,6 +102,8 @@ struct WriteResult {
   // response stored with the idempotency key.
   std::string body;
   Owner owner = 0;  // CreateUser: the assigned owner
+  // kOk for a task command with an event: the id the log gave it.
+  std::int64_t event_id = 0;
 };
 
 struct WriteRequest {

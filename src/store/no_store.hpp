@@ -15,6 +15,7 @@ class NoStore final : public Store {
   std::string cursor_key() override { return std::string(32, '\0'); }
   std::string token_key() override { return std::string(32, '\0'); }
   CommitStats commit_stats() const override { return {}; }
+  void set_event_sink(EventSink*) override {}
   void stop() override {}
 };
 

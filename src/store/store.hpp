@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/commands.hpp"
+#include "store/events.hpp"
 #include "store/list_spec.hpp"
 #include "store/owner.hpp"
 #include "store/user_row.hpp"
@@ -54,6 +55,11 @@ struct UserRead {
   ReadStatus status = ReadStatus::kError;
   UserRow user;
 };
+struct EventsRead {
+  ReadStatus status = ReadStatus::kError;
+  std::vector<LoggedEvent> events;
+  EventPage page;
+};
 
 // A read's callback. It runs exactly once, on any thread (the reader's own
 // event loop, a reader pool thread, or inline before the call returns), and
@@ -85,6 +91,12 @@ class Reader {
   virtual void user_by_name_async(std::string_view username, ReadDone<UserRead> done);
   virtual ReadStatus user_by_id(const util::Uuid& id, UserRow& out) = 0;
   virtual void user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done);
+  // The event log (events.hpp): calls `event` for each of q.owner's events
+  // after q.after, in id order, within q's limits, then fills `page`; the
+  // events and `page` come from one snapshot of the log.
+  virtual ReadStatus events(const EventRange& q, const std::function<void(const EventView&)>& event,
+                            EventPage& page) = 0;
+  virtual void events_async(const EventRange& q, ReadDone<EventsRead> done);
 };
 
 // Batch size histogram bounds for brisk_db_commit_batch_size.
@@ -119,6 +131,13 @@ class Store {
   // 32 random bytes kept in the database: the HS256 token signing key.
   virtual std::string token_key() = 0;
   virtual CommitStats commit_stats() const = 0;
+  // Where committed events are published (events.hpp); null: nowhere. Set
+  // it before the store takes writes that should reach it, and clear it
+  // only once no write is in flight (after stop()).
+  virtual void set_event_sink(EventSink* sink) = 0;
+  // False for a backend without an event log (PostgreSQL, for now): then
+  // GET /tasks/events answers 501 and nothing is published.
+  virtual bool has_event_log() const { return true; }
   // A counter that changes whenever a commit changes any task, bumped before
   // the commit's completions run; nullopt when other processes may write
   // (then nothing derived from reads may be cached).
@@ -157,6 +176,9 @@ struct StoreOptions {
   bool migrate = true;
   // Idempotency records are kept this long (then purged by the writer).
   std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
+  // The event log keeps at least this many of the newest events (any
+  // owner) for replay; older ones are pruned by the writer.
+  std::int64_t event_window = 10'000;
 };
 
 }  // namespace brisk::store

@@ -44,6 +44,18 @@ void Reader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
   done(std::move(r));
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
+void Reader::events_async(const EventRange& q, ReadDone<EventsRead> done) {
+  EventsRead r;
+  r.status = events(
+      q,
+      [&r, &q](const EventView& e) {
+        r.events.push_back({e.id, q.owner, e.kind, std::string(e.data)});
+      },
+      r.page);
+  done(std::move(r));
+}
+
 void Store::scan_users(const std::function<void(const UserRow&)>&) {
   throw std::runtime_error("listing users is not supported by this backend");
 }

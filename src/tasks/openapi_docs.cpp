@@ -1,6 +1,7 @@
 #include "tasks/openapi_docs.hpp"
 
 #include "api/schema.hpp"
+#include "tasks/events_handler.hpp"
 #include "tasks/list_params.hpp"
 #include "tasks/task.hpp"
 
@@ -217,6 +218,48 @@ constexpr ResponseDoc kDeleteResponses[] = {
     kInternal,
 };
 
+// ---- GET /tasks/events ----------------------------------------------------
+
+void write_event_stream_schema(util::JsonWriter& w) {
+  api::detail::write_json_text(w, R"({
+    "type": "string",
+    "description": "Server-Sent Events (text/event-stream): events separated by a blank line, each with `event:` (task.created, task.updated, task.deleted or reset), `id:` (the event id) and `data:` (one line of JSON: the task, `{\"id\": ...}` for task.deleted, `{\"reason\": ...}` for reset); and comment lines (`: keep-alive`) while quiet."})");
+}
+
+const api::SchemaDoc kEventStreamSchema{"TaskEventStream", &write_event_stream_schema};
+
+constexpr ParamDoc kLastEventId{
+    .name = "Last-Event-ID",
+    .in = ParamIn::kHeader,
+    .description =
+        "The id of the last event received (EventSource sends it when it reconnects): the "
+        "stream starts with every event of yours after it, then goes on live. If events after "
+        "it are no longer kept (the log keeps at least the last 10,000 events of all users), "
+        "or it is newer than any event, the stream starts with `event: reset` instead: "
+        "refetch your tasks.",
+    .schema_json = R"({"type": "string", "pattern": "^[0-9]+$", "examples": ["42"]})"};
+constexpr ParamDoc kEventsParams[] = {kLastEventId};
+
+constexpr ResponseDoc kEventsResponses[] = {
+    {.status = 200,
+     .description =
+         "The stream, open until the client closes it, the token expires, the client falls "
+         "more than 1 MiB behind (then `event: reset` first) or the server shuts down. "
+         "`Cache-Control: no-store`, `X-Accel-Buffering: no`, no Content-Length.",
+     .schema = &kEventStreamSchema,
+     .media_type = "text/event-stream",
+     .example =
+         R"("event: task.created\nid: 42\ndata: {\"id\":\"01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e\",\"title\":\"Write the report\"}\n\nevent: task.deleted\nid: 43\ndata: {\"id\":\"01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e\"}\n\n: keep-alive\n\n")"},
+    api::problem(400, "Last-Event-ID is not an event id.",
+                 "Last-Event-ID must be one event id from this stream (an integer)"),
+    api::invalid("An unknown query parameter, or access_token given twice.",
+                 R"([{"loc": ["query", "token"], "msg": "Unknown query parameter",
+                      "type": "extra_forbidden"}])"),
+    api::problem(501, "The server runs on PostgreSQL, which has no event log in this version.",
+                 "live events need the SQLite backend in this version; with PostgreSQL, poll "
+                 "GET /tasks?sort=-updated_at"),
+};
+
 constexpr std::string_view kJsonTypes[] = {"application/json"};
 constexpr std::string_view kPatchTypes[] = {"application/merge-patch+json", "application/json"};
 
@@ -288,6 +331,25 @@ const api::Operation kPatchTaskOp{
     .request_media_types = kPatchTypes,
     .request_example = R"({"status": "in_progress", "due_at": "2026-12-01T17:00:00+01:00"})",
     .responses = kUpdateResponses,
+};
+
+const api::Operation kTaskEventsOp{
+    .operation_id = "streamTaskEvents",
+    .summary = "Follow task changes (Server-Sent Events)",
+    .description =
+        "Your task changes as they commit, in commit order, as Server-Sent Events: "
+        "`task.created` and `task.updated` with the task, `task.deleted` with its id. Event "
+        "ids are increasing integers that survive restarts. Without `Last-Event-ID` the "
+        "stream starts with the changes made from now on. A comment line is sent at least "
+        "every 15 s while nothing changes.\n\n"
+        "The token is checked when the stream opens, and **the stream ends when the token "
+        "expires** (no event is sent first): reconnect with a fresh token and "
+        "`Last-Event-ID` to miss nothing. A browser's EventSource, which cannot send "
+        "headers, may pass the token as `access_token`.",
+    .tag = kTag,
+    .params = kEventsParams,
+    .query = &events_params,
+    .responses = kEventsResponses,
 };
 
 const api::Operation kDeleteTaskOp{

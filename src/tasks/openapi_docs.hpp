@@ -12,6 +12,7 @@ extern const api::Operation kGetTaskOp;
 extern const api::Operation kUpdateTaskOp;  // PUT
 extern const api::Operation kPatchTaskOp;   // PATCH
 extern const api::Operation kDeleteTaskOp;
+extern const api::Operation kTaskEventsOp;  // GET /tasks/events
 
 // Component schemas: the served task and the two request bodies.
 extern const api::SchemaDoc kTaskSchema;

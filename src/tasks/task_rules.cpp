@@ -5,6 +5,7 @@
 
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
+#include "tasks/task_events.hpp"
 #include "util/uuid.hpp"
 
 namespace brisk::tasks {
@@ -32,6 +33,20 @@ store::TaskRow to_row(store::Owner owner, Task&& t, std::string&& body) {
   r.description = std::move(t.description);
   r.tags = std::move(t.tags);
   return r;
+}
+
+store::CreateTask create_task(store::TaskRow&& row) {
+  store::CreateTask c;
+  c.row = std::move(row);
+  c.event = created_event(c.row);
+  return c;
+}
+
+store::ImportTask import_task(store::TaskRow&& row) {
+  store::ImportTask t;
+  t.row = std::move(row);
+  t.event = created_event(t.row);
+  return t;
 }
 
 store::TaskRow new_task(store::Owner owner, Task&& fields, std::int64_t now) {
@@ -62,6 +77,7 @@ store::UpdateTask update_task(store::Owner owner, Task&& before, const Task& pat
   u.expected_version = before.version;
   u.row = to_row(owner, std::move(after), std::move(body));
   u.before = indexed_text(std::move(before));
+  u.event = updated_event(u.row);
   return u;
 }
 
@@ -72,6 +88,7 @@ store::DeleteTask delete_task(store::Owner owner, Task&& before) {
   d.created_at = before.created_at;
   d.expected_version = before.version;
   d.before = indexed_text(std::move(before));
+  d.event = deleted_event(d.id);
   return d;
 }
 

@@ -20,6 +20,14 @@ inline constexpr std::int64_t kIdempotencyTtlMs = 24LL * 3600 * 1000;
 // version 1, and the served JSON.
 store::TaskRow new_task(store::Owner owner, Task&& fields, std::int64_t now);
 
+// The command that creates `row`, with its task.created event (the store
+// logs it unless the create is an idempotent replay).
+store::CreateTask create_task(store::TaskRow&& row);
+
+// The command that restores `row` from an export (brisk import), with a
+// task.created event: a stream that reconnects after an import learns of it.
+store::ImportTask import_task(store::TaskRow&& row);
+
 // The row of `t` (moved from) for `owner`, served as `body` (serialize(t)).
 store::TaskRow to_row(store::Owner owner, Task&& t, std::string&& body);
 
@@ -30,10 +38,12 @@ bool parse_stored(std::string_view json, Task& out);
 // The update of `before` by the fields of `patch` selected by `mask`
 // (PUT and PATCH alike): version + 1, updated_at = now (never earlier than
 // before), and the new served JSON; compare-and-set on before's version.
+// Carries its task.updated event.
 store::UpdateTask update_task(store::Owner owner, Task&& before, const Task& patch,
                               api::FieldMask mask, std::int64_t now);
 
-// The delete of `before`, compare-and-set on its version.
+// The delete of `before`, compare-and-set on its version, with its
+// task.deleted event.
 store::DeleteTask delete_task(store::Owner owner, Task&& before);
 
 }  // namespace brisk::tasks

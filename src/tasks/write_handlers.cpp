@@ -79,7 +79,7 @@ class CreateTask final : public http::Handler {
     api::bind(kTaskModel, obj, api::Mode::kCreate, fields, errs);
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     const std::int64_t now = util::now_unix_ms();
-    store::CreateTask cmd{new_task(owner, std::move(fields), now), {}};
+    store::CreateTask cmd = create_task(new_task(owner, std::move(fields), now));
     if (key) {
       cmd.idempotency = {std::string(key->value), std::string(req.body), now - kIdempotencyTtlMs};
     }

@@ -35,6 +35,10 @@ class PgStore final : public Store {
   std::string cursor_key() override { return keys_.cursor_key; }
   std::string token_key() override { return keys_.token_key; }
   CommitStats commit_stats() const override { return writer_->stats(); }
+  // No event log on PostgreSQL yet (issue 13's cross-instance part):
+  // nothing is published, and GET /tasks/events answers 501.
+  void set_event_sink(EventSink*) override {}
+  bool has_event_log() const override { return false; }
   void stop() override;
   // scans.cpp: blocking, each on a connection of its own (command-line tools).
   void scan_users(const std::function<void(const UserRow&)>& fn) override;

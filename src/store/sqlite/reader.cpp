@@ -1,5 +1,6 @@
 #include "store/sqlite/reader.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "store/sqlite/collation.hpp"
@@ -24,6 +25,13 @@ SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* 
   user_by_name_ = db_.prepare(BRISK_USER_COLUMNS "WHERE username = ?1");
   user_by_id_ = db_.prepare(BRISK_USER_COLUMNS "WHERE id = ?1");
 #undef BRISK_USER_COLUMNS
+  begin_ = db_.prepare("BEGIN");
+  end_ = db_.prepare("COMMIT");
+  event_bounds_ = db_.prepare(
+      "SELECT (SELECT coalesce(max(id), 0) FROM events), "
+      "coalesce((SELECT value FROM meta WHERE key = 'events_pruned_through'), 0)");
+  event_page_ = db_.prepare(
+      "SELECT id, kind, data FROM events WHERE owner = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
 }
 
 ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view& json,
@@ -82,6 +90,52 @@ ReadStatus SqliteReader::user_by_id(const util::Uuid& id, UserRow& out) {
   StmtScope scope(user_by_id_);
   user_by_id_.bind_blob(1, id.bytes.data(), 16);
   return read_user(user_by_id_, out);
+}
+
+// The bounds and the page are read in one read transaction: a prune or a
+// commit between two statements could otherwise make the page disagree with
+// pruned_through and newest.
+ReadStatus SqliteReader::events(const EventRange& q,
+                                const std::function<void(const EventView&)>& event,
+                                EventPage& page) {
+  page = EventPage{};
+  {
+    StmtScope b(begin_);
+    if (begin_.step() != SQLITE_DONE) return ReadStatus::kError;
+  }
+  struct End {
+    Stmt& end;
+    ~End() {
+      StmtScope e(end);
+      end.step();
+    }
+  } end{end_};
+  {
+    StmtScope s(event_bounds_);
+    if (event_bounds_.step() != SQLITE_ROW) return ReadStatus::kError;
+    page.newest = event_bounds_.int64(0);
+    page.pruned_through = event_bounds_.int64(1);
+  }
+  const std::size_t max_events = std::max<std::size_t>(1, q.max_events);
+  StmtScope s(event_page_);
+  // One more row than asked: whether there is more after the page.
+  event_page_.bind(1, q.owner).bind(2, q.after).bind(3, static_cast<std::int64_t>(max_events + 1));
+  std::size_t n = 0, bytes = 0;
+  int rc;
+  while ((rc = event_page_.step()) == SQLITE_ROW) {
+    if (n == max_events || bytes >= q.max_bytes) {
+      page.more = true;
+      break;
+    }
+    EventView v{event_page_.int64(0), static_cast<std::uint8_t>(event_page_.int64(1)),
+                event_page_.text(2)};
+    event(v);
+    page.last = v.id;
+    bytes += v.data.size();
+    ++n;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return ReadStatus::kError;
+  return ReadStatus::kOk;
 }
 
 bool SqliteReader::ping() {

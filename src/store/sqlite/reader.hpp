@@ -23,6 +23,8 @@ class SqliteReader final : public Reader {
   bool ping() override;
   ReadStatus user_by_name(std::string_view username, UserRow& out) override;
   ReadStatus user_by_id(const util::Uuid& id, UserRow& out) override;
+  ReadStatus events(const EventRange& q, const std::function<void(const EventView&)>& event,
+                    EventPage& page) override;
 
  private:
   Db db_;
@@ -30,6 +32,7 @@ class SqliteReader final : public Reader {
   Stmt get_;
   Stmt ping_;
   Stmt user_by_name_, user_by_id_;
+  Stmt begin_, end_, event_bounds_, event_page_;
   ReadStatus read_user(Stmt& s, UserRow& out);
   Lister lister_{db_};
   std::string json_;  // the last get()'s JSON, copied out before the read ends

@@ -68,6 +68,23 @@ int SqliteStore::schema_version() {
   return s.step() == SQLITE_ROW ? static_cast<int>(s.int64(0)) : -1;
 }
 
+std::string integrity_problems_of_file(const std::string& path) {
+  Db db;
+  if (std::string err = db.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, kVfs);
+      !err.empty()) {
+    return "cannot open the file: " + err + "\n";
+  }
+  if (!register_extensions(db.get())) return "SQLite lacks FTS5 or unicode61\n";
+  std::string problems;
+  Stmt s = db.prepare("PRAGMA integrity_check");
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    if (s.text(0) != "ok") problems.append(s.text(0)).append("\n");
+  }
+  if (rc != SQLITE_DONE) problems += "integrity_check failed: " + db.error() + "\n";
+  return problems;
+}
+
 std::string SqliteStore::check_integrity() {
   Db db = open_side_connection(SQLITE_OPEN_READWRITE);
   std::string problems;

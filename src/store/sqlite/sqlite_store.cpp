@@ -98,7 +98,8 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
     readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_));
   }
-  writer_ = std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms);
+  writer_ =
+      std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);
   writer_->start();
 }
 

@@ -33,6 +33,10 @@ struct TempFiles {
   ~TempFiles();
 };
 
+// PRAGMA integrity_check of the file at `path` on a plain read-only
+// connection, for a file the store cannot open: one line per problem.
+std::string integrity_problems_of_file(const std::string& path);
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const StoreOptions& opts);
@@ -44,6 +48,7 @@ class SqliteStore final : public Store {
   std::string cursor_key() override { return cursor_key_; }
   std::string token_key() override { return token_key_; }
   CommitStats commit_stats() const override { return writer_->stats(); }
+  void set_event_sink(EventSink* sink) override { writer_->set_event_sink(sink); }
   // This process is the only writer (exclusive lock), so its counter is exact.
   std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }
   void stop() override;
@@ -63,7 +68,7 @@ class SqliteStore final : public Store {
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"
   FileLock lock_;
-  TaskCache cache_{16 * 1024 * 1024};  // served JSON of recently read tasks
+  TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   std::vector<std::unique_ptr<SqliteReader>> readers_;
   std::string cursor_key_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -44,11 +45,12 @@ struct Writer::Batch {
   std::vector<const TaskRow*> new_rows;
 };
 
-Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms)
+Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window)
     : db_(std::move(db)),
       cache_(cache),
       rows_(db_),
       admin_(db_),
+      events_(db_, event_window),
       idempotency_ttl_ms_(idempotency_ttl_ms) {
   begin_ = db_.prepare("BEGIN IMMEDIATE");
   commit_ = db_.prepare("COMMIT");
@@ -154,6 +156,7 @@ void Writer::run() {
 void Writer::commit(std::vector<WriteRequest>& batch) {
   std::vector<WriteResult> results(batch.size());
   bool ok = false;
+  events_.begin();
   const bool debug = spdlog::should_log(spdlog::level::debug);
   const auto started =
       debug ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
@@ -165,6 +168,7 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     ok = apply_all(batch, results);
     const std::int64_t now = util::now_unix_ms();
     if (ok && now - last_purge_ms_ > 60'000) purge_idempotency(now);
+    if (ok) ok = events_.prune();
     if (ok) {
       StmtScope c(commit_);
       ok = commit_.step() == SQLITE_DONE;
@@ -184,7 +188,11 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   } else {
     spdlog::error("cannot begin a write transaction: {}", db_.error());
   }
+  if (!ok) events_.rollback();  // nothing of the batch was kept: neither its events nor their ids
   if (ok && cache_) invalidate_caches(batch, results);
+  // After the caches (a client told of a change may read it at once), before
+  // the answers: a stream hears of a change no later than its writer.
+  if (ok) publish(events_.take());
   // Every completion is handed over before any requester thread is woken.
   util::HandoffBatch handoff;
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -204,15 +212,14 @@ bool Writer::apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult
       // Writes apply in order: staged creates are stored before anything
       // else runs (an update or delete never sees a half-made batch).
       if (!std::holds_alternative<CreateTask>(cmd) && !insert_staged(state)) return false;
-      results[i] =
-          std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
-                                [&](UpdateTask& u) { return update(u); },
-                                [&](DeleteTask& d) { return remove(d); },
-                                [&](CreateUser& c) { return create_user(c); },
-                                [&](UpdateUser& u) { return admin_.update_user(u); },
-                                [&](DeleteUser& d) { return admin_.delete_user(d); },
-                                [&](ImportTask& t) { return admin_.import_task(t, rows_); }},
-                     cmd);
+      results[i] = std::visit(Overloaded{[&](CreateTask& c) { return create(c, state); },
+                                         [&](UpdateTask& u) { return update(u); },
+                                         [&](DeleteTask& d) { return remove(d); },
+                                         [&](CreateUser& c) { return create_user(c); },
+                                         [&](UpdateUser& u) { return admin_.update_user(u); },
+                                         [&](DeleteUser& d) { return admin_.delete_user(d); },
+                                         [&](ImportTask& t) { return import(t); }},
+                              cmd);
       if (results[i].status == WriteResult::Status::kError) return false;
     }
     return insert_staged(state);
@@ -280,6 +287,8 @@ WriteResult Writer::create(CreateTask& c, Batch& batch) {
         .bind(6, c.row.created_at);
     if (idem_put_.step() != SQLITE_DONE) return res;  // kError
   }
+  res.event_id = events_.log(c.row.owner, c.event);
+  if (res.event_id < 0) return WriteResult{};
   // The row is inserted with the batch's other new tasks (insert_staged).
   batch.new_rows.push_back(&c.row);
   res.status = WriteResult::Status::kOk;
@@ -310,7 +319,7 @@ WriteResult Writer::why_unchanged(const util::Uuid& id, Owner owner) {
   return res;
 }
 
-WriteResult Writer::update(const UpdateTask& u) {
+WriteResult Writer::update(UpdateTask& u) {
   const TaskRow& t = u.row;
   std::int64_t seq = 0;
   {
@@ -331,12 +340,14 @@ WriteResult Writer::update(const UpdateTask& u) {
     return WriteResult{};
   }
   WriteResult res;
+  res.event_id = events_.log(t.owner, u.event);
+  if (res.event_id < 0) return WriteResult{};
   res.status = WriteResult::Status::kOk;
   res.id = t.id;
   return res;
 }
 
-WriteResult Writer::remove(const DeleteTask& d) {
+WriteResult Writer::remove(DeleteTask& d) {
   std::int64_t seq = 0;
   {
     StmtScope s(delete_);
@@ -351,6 +362,8 @@ WriteResult Writer::remove(const DeleteTask& d) {
     return WriteResult{};
   }
   WriteResult res;
+  res.event_id = events_.log(d.owner, d.event);
+  if (res.event_id < 0) return WriteResult{};
   res.status = WriteResult::Status::kOk;
   res.id = d.id;
   return res;
@@ -378,6 +391,19 @@ void Writer::purge_idempotency(std::int64_t now) {
   StmtScope s(idem_purge_);
   idem_purge_.bind(1, now - idempotency_ttl_ms_);
   idem_purge_.step();
+}
+
+WriteResult Writer::import(ImportTask& t) {
+  WriteResult res = admin_.import_task(t, rows_);
+  if (res.status != WriteResult::Status::kOk) return res;
+  res.event_id = events_.log(t.row.owner, t.event);
+  if (res.event_id < 0) return WriteResult{};
+  return res;
+}
+
+void Writer::publish(std::vector<LoggedEvent>&& events) {
+  if (events.empty()) return;
+  if (EventSink* sink = sink_.load(std::memory_order_acquire)) sink->published(std::move(events));
 }
 
 }  // namespace brisk::store::sqlite

@@ -16,6 +16,7 @@
 
 #include "store/sqlite/admin_writes.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/event_log.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
@@ -26,8 +27,9 @@ class Writer {
  public:
   // `cache` (may be null) is invalidated for every changed task after
   // each commit, before any completion runs.
-  // Idempotency records older than `idempotency_ttl_ms` are purged.
-  Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms);
+  // Idempotency records older than `idempotency_ttl_ms` are purged; the
+  // event log keeps at least the newest `event_window` events.
+  Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window);
   ~Writer();
   void start();
   // Queues a write and wakes the writer: submit(r) is enqueue(r) + flush().
@@ -40,6 +42,8 @@ class Writer {
   // Commits what is queued, then joins the thread.
   void stop();
   CommitStats stats() const;  // any thread
+  // Committed events go to `sink` (may be null); any thread.
+  void set_event_sink(EventSink* sink) { sink_.store(sink, std::memory_order_release); }
 
  private:
   struct Batch;
@@ -51,22 +55,26 @@ class Writer {
                          const std::vector<WriteResult>& results);
   WriteResult create(CreateTask& c, Batch& batch);
   bool insert_staged(Batch& batch);
-  WriteResult update(const UpdateTask& u);
-  WriteResult remove(const DeleteTask& d);
+  WriteResult update(UpdateTask& u);
+  WriteResult remove(DeleteTask& d);
+  WriteResult import(ImportTask& t);  // with its event, when stored
   WriteResult why_unchanged(const util::Uuid& id, Owner owner);
   WriteResult create_user(const CreateUser& c);
   void purge_idempotency(std::int64_t now);
+  void publish(std::vector<LoggedEvent>&& events);
 
   Db db_;
   TaskCache* cache_;
-  TaskRows rows_;  // after db_: prepared on it
-  AdminWrites admin_;
+  TaskRows rows_;      // after db_: prepared on it
+  AdminWrites admin_;  // likewise
+  EventLog events_;    // likewise
   Stmt begin_, commit_, rollback_;
   Stmt probe_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;
   Stmt user_insert_;
   std::int64_t idempotency_ttl_ms_;
   std::int64_t last_purge_ms_ = 0;
+  std::atomic<EventSink*> sink_{nullptr};  // where committed events go
   // Written by the writer thread only; read by /metrics.
   std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};
   std::array<std::atomic<std::uint64_t>, kBatchBounds.size() + 1> batch_buckets_{};

@@ -13,7 +13,6 @@
 namespace brisk::store::postgres {
 
 namespace {
-constexpr std::size_t kMaxBatch = 4096;
 // A batch that PostgreSQL aborts for a deadlock or a serialization failure
 // (instances updating the same tasks in opposite orders) is run again.
 constexpr int kMaxAttempts = 5;
@@ -90,13 +89,7 @@ void Writer::start() {
 }
 
 CommitStats Writer::stats() const {
-  CommitStats s;
-  s.commits = commits_.load(std::memory_order_relaxed);
-  s.batch_sum = batch_sum_.load(std::memory_order_relaxed);
-  for (std::size_t i = 0; i < batch_buckets_.size(); ++i) {
-    s.batch_buckets[i] = batch_buckets_[i].load(std::memory_order_relaxed);
-  }
-  return s;
+  return counters_.stats();
 }
 
 void Writer::submit(WriteRequest req) {
@@ -105,45 +98,21 @@ void Writer::submit(WriteRequest req) {
 }
 
 void Writer::enqueue(WriteRequest req) {
-  std::lock_guard lock(mu_);
-  queue_.push_back(std::move(req));
+  queue_.enqueue(std::move(req));
 }
 
 void Writer::flush() {
-  {
-    std::lock_guard lock(mu_);
-    if (flushed_ || queue_.empty()) return;
-    flushed_ = true;
-  }
-  cv_.notify_one();
+  queue_.flush();
 }
 
 void Writer::stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.close();
   if (thread_.joinable()) thread_.join();
 }
 
 void Writer::run() {
   std::vector<WriteRequest> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || (flushed_ && !queue_.empty()); });
-      if (queue_.empty()) return;  // stopping and drained
-      if (queue_.size() <= kMaxBatch) {
-        batch.swap(queue_);
-        flushed_ = false;
-      } else {
-        auto mid = queue_.begin() + kMaxBatch;
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(mid));
-        queue_.erase(queue_.begin(), mid);
-      }
-    }
+  while (queue_.take(batch)) {
     commit(batch);
     batch.clear();
   }
@@ -184,7 +153,7 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     outcome = attempt(batch, results);
     if (outcome != Outcome::kRetry) break;
   }
-  if (outcome == Outcome::kCommitted) count_commit(batch.size());
+  if (outcome == Outcome::kCommitted) counters_.record(batch.size());
   const WriteResult::Status failed =
       outcome == Outcome::kLost ? WriteResult::Status::kUnavailable : WriteResult::Status::kError;
   // Every completion is handed over before any requester thread is woken.
@@ -264,15 +233,6 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
     read_answer(batch[i].command, answers[static_cast<std::size_t>(stmt_of[i])].get(), results[i]);
   }
   return Outcome::kCommitted;
-}
-
-void Writer::count_commit(std::size_t size) {
-  constexpr auto rel = std::memory_order_relaxed;
-  commits_.store(commits_.load(rel) + 1, rel);
-  batch_sum_.store(batch_sum_.load(rel) + size, rel);
-  std::size_t b = 0;
-  while (b < kBatchBounds.size() && size > kBatchBounds[b]) ++b;
-  batch_buckets_[b].store(batch_buckets_[b].load(rel) + 1, rel);
 }
 
 }  // namespace brisk::store::postgres

@@ -11,18 +11,16 @@
 // other instances write the same rows: PostgreSQL's row locks order them.
 //
 // Invariants: only the writer thread touches conn_; the queue is the only
-// shared state (guarded by mu_).
+// shared state (a WriteQueue).
 #pragma once
-#include <array>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "store/postgres/pg.hpp"
 #include "store/store.hpp"
+#include "store/write_queue.hpp"
 
 namespace brisk::store::postgres {
 
@@ -54,7 +52,6 @@ class Writer {
   Outcome attempt(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results);
   bool connected();
   void lose(const std::string& why);
-  void count_commit(std::size_t size);
 
   std::string url_;
   Conn conn_;
@@ -62,14 +59,9 @@ class Writer {
   std::int64_t idempotency_ttl_ms_;
   std::int64_t last_purge_ms_ = 0;
   std::atomic<bool> reset_{false};
-  std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};
-  std::array<std::atomic<std::uint64_t>, kBatchBounds.size() + 1> batch_buckets_{};
+  CommitCounters counters_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<WriteRequest> queue_;
-  bool flushed_ = false;
-  bool stopping_ = false;
+  WriteQueue queue_;
   std::thread thread_;
 };
 

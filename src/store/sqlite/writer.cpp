@@ -15,7 +15,6 @@
 namespace brisk::store::sqlite {
 
 namespace {
-constexpr std::size_t kMaxBatch = 4096;
 constexpr std::span<const Column<TaskRow>> kCols(kTaskColumns);
 constexpr std::span<const Column<UserRow>> kUserCols(kUserColumns);
 // Parameters after the updatable columns in update_ and delete_.
@@ -85,13 +84,7 @@ void Writer::start() {
 }
 
 CommitStats Writer::stats() const {
-  CommitStats s;
-  s.commits = commits_.load(std::memory_order_relaxed);
-  s.batch_sum = batch_sum_.load(std::memory_order_relaxed);
-  for (std::size_t i = 0; i < batch_buckets_.size(); ++i) {
-    s.batch_buckets[i] = batch_buckets_[i].load(std::memory_order_relaxed);
-  }
-  return s;
+  return counters_.stats();
 }
 
 void Writer::submit(WriteRequest req) {
@@ -100,26 +93,15 @@ void Writer::submit(WriteRequest req) {
 }
 
 void Writer::enqueue(WriteRequest req) {
-  std::lock_guard lock(mu_);
-  queue_.push_back(std::move(req));
+  queue_.enqueue(std::move(req));
 }
 
 void Writer::flush() {
-  {
-    std::lock_guard lock(mu_);
-    if (flushed_ || queue_.empty()) return;  // the writer will take it anyway
-    flushed_ = true;
-  }
-  cv_.notify_one();
+  queue_.flush();
 }
 
 void Writer::stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  queue_.close();
   if (thread_.joinable()) {
     thread_.join();
     // A clean stop leaves the database file complete on its own: everything
@@ -134,20 +116,7 @@ void Writer::stop() {
 
 void Writer::run() {
   std::vector<WriteRequest> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || (flushed_ && !queue_.empty()); });
-      if (queue_.empty()) return;  // stopping and drained
-      if (queue_.size() <= kMaxBatch) {
-        batch.swap(queue_);
-        flushed_ = false;
-      } else {  // the rest was flushed too: it stays ready
-        auto mid = queue_.begin() + kMaxBatch;
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(mid));
-        queue_.erase(queue_.begin(), mid);
-      }
-    }
+  while (queue_.take(batch)) {
     commit(batch);
     batch.clear();
   }
@@ -173,7 +142,7 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
       StmtScope c(commit_);
       ok = commit_.step() == SQLITE_DONE;
     }
-    if (ok) count_commit(batch.size());
+    if (ok) counters_.record(batch.size());
     if (ok && debug) {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
@@ -228,15 +197,6 @@ bool Writer::apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult
     spdlog::error("write batch failed: {}", e.what());
     return false;
   }
-}
-
-void Writer::count_commit(std::size_t size) {
-  constexpr auto rel = std::memory_order_relaxed;
-  commits_.store(commits_.load(rel) + 1, rel);
-  batch_sum_.store(batch_sum_.load(rel) + size, rel);
-  std::size_t b = 0;
-  while (b < kBatchBounds.size() && size > kBatchBounds[b]) ++b;
-  batch_buckets_[b].store(batch_buckets_[b].load(rel) + 1, rel);
 }
 
 void Writer::invalidate_caches(const std::vector<WriteRequest>& batch,

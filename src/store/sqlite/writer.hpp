@@ -4,12 +4,9 @@
 // (store/commands.hpp) to rows; it decides no value and parses no JSON.
 //
 // Invariants: only the writer thread touches db_ and the statements; the
-// queue is the only shared state (guarded by mu_).
+// queue is the only shared state (a WriteQueue).
 #pragma once
-#include <array>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +17,7 @@
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
+#include "store/write_queue.hpp"
 
 namespace brisk::store::sqlite {
 
@@ -50,7 +48,6 @@ class Writer {
   void run();
   void commit(std::vector<WriteRequest>& batch);
   bool apply_all(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results);
-  void count_commit(std::size_t size);
   void invalidate_caches(const std::vector<WriteRequest>& batch,
                          const std::vector<WriteResult>& results);
   WriteResult create(CreateTask& c, Batch& batch);
@@ -76,17 +73,9 @@ class Writer {
   std::int64_t last_purge_ms_ = 0;
   std::atomic<EventSink*> sink_{nullptr};  // where committed events go
   // Written by the writer thread only; read by /metrics.
-  std::atomic<std::uint64_t> commits_{0}, batch_sum_{0};
-  std::array<std::atomic<std::uint64_t>, kBatchBounds.size() + 1> batch_buckets_{};
+  CommitCounters counters_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<WriteRequest> queue_;
-  // Set by flush(), cleared when the writer takes the queue: requests
-  // enqueued after that wait for the next flush, so one event-loop round's
-  // writes become one batch instead of a batch per request.
-  bool flushed_ = false;
-  bool stopping_ = false;
+  WriteQueue queue_;
   std::thread thread_;
 };
 

@@ -19,12 +19,6 @@ namespace {
 using Status = store::WriteResult::Status;
 constexpr std::size_t kBatch = 1000;  // commands per transaction on import
 
-std::string uuid_text(const util::Uuid& id) {
-  char buf[36];
-  util::format_uuid(id, buf);
-  return std::string(buf, 36);
-}
-
 void write_user(const store::UserRow& u, std::string& line) {
   util::JsonWriter w(line);
   char ts[24];
@@ -33,7 +27,7 @@ void write_user(const store::UserRow& u, std::string& line) {
   w.Key("user");
   w.StartObject();
   w.Key("id");
-  w.String(uuid_text(u.id));
+  w.String(util::uuid_text(u.id));
   w.Key("username");
   w.String(u.username);
   w.Key("created_at");

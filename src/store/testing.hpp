@@ -14,11 +14,7 @@
 
 namespace brisk::store::testing {
 
-inline std::string uuid_text(const util::Uuid& id) {
-  char buf[36];
-  util::format_uuid(id, buf);
-  return std::string(buf, 36);
-}
+using util::uuid_text;
 
 // The body: {"id", "title", "description", "status", "priority", "due_at",
 // "tags", "created_at", "updated_at", "version"} of `r` (times as numbers).

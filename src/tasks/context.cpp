@@ -17,9 +17,7 @@ bool parse_task_id(http::Exchange& ex, util::Uuid& id) {
 }
 
 std::string id_text(const util::Uuid& id) {
-  char buf[36];
-  util::format_uuid(id, buf);
-  return std::string(buf, 36);
+  return util::uuid_text(id);
 }
 
 void flush_at_round_end(store::Store& st, http::Exchange& ex) {

@@ -33,6 +33,12 @@ constexpr std::array<std::uint8_t, 16> kDigitPos = {0,  2,  4,  6,  9,  11, 14, 
 
 }  // namespace
 
+std::string uuid_text(const Uuid& id) {
+  char buf[36];
+  format_uuid(id, buf);
+  return std::string(buf, 36);
+}
+
 void format_uuid(const Uuid& id, char out[36]) {
   std::size_t pos = 0;
   for (std::size_t i = 0; i < id.bytes.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace brisk::util {
@@ -14,6 +15,8 @@ struct Uuid {
 
 // Writes the canonical 36-character lowercase form ("8-4-4-4-12") to out.
 void format_uuid(const Uuid& id, char out[36]);
+// The same, as a string.
+std::string uuid_text(const Uuid& id);
 
 // Parses the canonical 36-character form (hex digits of either case).
 // Returns false for anything else: wrong length, misplaced dashes, non-hex.

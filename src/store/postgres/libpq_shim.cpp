@@ -45,6 +45,7 @@ namespace {
 
 // The resolved functions, typed from the header's own declarations.
 struct Table {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): a declaration, not an expression
 #define BRISK_LIBPQ_FIELD(name) decltype(&::name) name = nullptr;
   BRISK_LIBPQ(BRISK_LIBPQ_FIELD)
 #undef BRISK_LIBPQ_FIELD

@@ -15,8 +15,9 @@ struct Config {
   AuthMode auth = AuthMode::kRequired;
   bool allow_open = false;
   unsigned threads = 1;
-  unsigned db_pool = 0;     // PostgreSQL read connections; 0: two per thread
-  unsigned rate_limit = 0;  // requests per second per client; 0: none
+  unsigned db_pool = 0;          // PostgreSQL read connections; 0: two per thread
+  unsigned rate_limit = 0;       // requests per second per client; 0: none
+  unsigned max_connections = 0;  // 0: http::kDefaultMaxConnections
   std::string log_level = "info";
   bool access_log = true;  // a line per request, when the level is info or finer
   bool json_logs = false;  // --log-format json

@@ -1,11 +1,13 @@
 """Resource caps with clear answers: --max-connections (503 beyond it,
 established connections untouched) and running out of file descriptors (a
-pause, not a busy loop)."""
+pause, not a busy loop), and the password-hashing queue (503 beyond it,
+memory bounded by the hashing thread)."""
 from __future__ import annotations
 
 import resource
 import socket
 import subprocess
+import threading
 import time
 
 import httpx
@@ -116,3 +118,35 @@ def test_out_of_descriptors_pauses_accepting_instead_of_spinning(tmp_path):
     log = b.stderr_text()
     assert "out of file descriptors" in log
     assert log.count("out of file descriptors") <= 2, log[-3000:]
+
+
+def test_password_hashing_queue_is_bounded(tmp_path):
+    b = start_serve(tmp_path, threads=2, auth="required")
+    statuses: list = []
+    lock = threading.Lock()
+
+    def register(i):
+        try:
+            r = httpx.post(f"{b.url}/auth/register",
+                           json={"username": f"user{i}", "password": "correct horse battery"},
+                           timeout=30)
+            with lock:
+                statuses.append((r.status_code, r.headers.get("retry-after")))
+        except httpx.HTTPError as e:
+            with lock:
+                statuses.append((repr(e), None))
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    codes = [s for s, _ in statuses]
+    assert set(codes) <= {201, 503}, statuses
+    assert 503 in codes, "40 registrations at once never met the hashing queue's bound"
+    assert all(ra == "1" for s, ra in statuses if s == 503)
+    assert codes.count(201) >= 17  # one hashing thread and sixteen waiting
+    # Argon2id holds 64 MiB per running hash: one thread, not forty.
+    peak_mib = proc_status(b.proc.pid, "VmHWM") / 1024
+    assert peak_mib < 64 * 2 + 96, f"peak RSS {peak_mib:.0f} MiB"
+    assert b.stop() == 0

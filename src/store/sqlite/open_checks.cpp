@@ -15,7 +15,9 @@ std::string check_is_brisk_database(Db& db, const std::string& shown) {
   if (!version || version.step() != SQLITE_ROW)
     return explain_open_error(db, shown, "cannot read it");
   const std::int64_t user_version = version.int64(0);
-  if (count == 0 && user_version == 0) return {};  // new or empty: brisk makes its schema
+  // No tables: nothing of anyone's to protect; brisk makes its schema (and
+  // the migrations refuse a user_version newer than this binary's).
+  if (count == 0) return {};
   if (user_version > 0 && ours == 2) return {};
   return "'" + shown +
          "' is a SQLite database, but not brisk's (it has no brisk schema); brisk will not "

@@ -49,6 +49,8 @@ const ResponseDoc kRegisterResponses[] = {
     api::problem(500, "The account could not be stored.", "the account could not be stored"),
     api::problem(503, kBusyDoc, "too many password checks at once; retry in a second",
                  kBusyHeaders),
+    api::problem(507, "The server's disk is full; the account was not stored.",
+                 "the server's disk is full; nothing was written. Retry later", kBusyHeaders),
 };
 
 constexpr std::string_view kTokenMediaTypes[] = {"application/json",

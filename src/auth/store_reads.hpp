@@ -25,6 +25,15 @@ inline void reply_unavailable(http::Exchange& ex) {
   http::write_problem(rb, "the database is unavailable; retry shortly");
 }
 
+// A write refused for want of disk space (store::WriteResult::Status::kFull):
+// nothing of it was kept, and the condition outlasts a quick retry.
+inline constexpr std::int64_t kDiskFullRetryAfterSeconds = 30;
+inline void reply_disk_full(http::Exchange& ex) {
+  http::ResponseBuilder rb = ex.respond(507);
+  rb.header("Retry-After", kDiskFullRetryAfterSeconds);
+  http::write_problem(rb, "the server's disk is full; nothing was written. Retry later");
+}
+
 // reply(Exchange&, store::ReadStatus, std::string_view json, std::int64_t version)
 template <class Reply>
 void read_task(store::Reader& r, http::Exchange& ex, store::Owner owner, const util::Uuid& id,

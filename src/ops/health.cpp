@@ -25,6 +25,9 @@ class Readyz final : public http::Handler {
     if (!store_.reader(ex.worker_index()).ping()) {
       return api::reply_problem(ex, 503, "the database does not answer");
     }
+    if (store_.disk_full()) {
+      return api::reply_problem(ex, 503, "cannot write: the disk is full (reads go on)");
+    }
     ex.respond(200).body("application/json", R"({"status":"ready"})");
   }
 
@@ -59,7 +62,10 @@ constexpr api::ResponseDoc kReadyzResponses[] = {
      .description = "The database answers and brisk is not shutting down.",
      .schema = &kStatusSchema,
      .example = R"({"status": "ready"})"},
-    api::problem(503, "The database does not answer, or brisk is shutting down.", "shutting down"),
+    api::problem(503,
+                 "The database does not answer, its disk is full (writes would get 507), or "
+                 "brisk is shutting down.",
+                 "shutting down"),
 };
 const api::Operation kReadyzOp{
     .operation_id = "getReadiness",

@@ -95,6 +95,7 @@ struct WriteResult {
     kConflict,             // a unique value is taken (username)
     kError,                // storage failed; nothing of the batch was kept
     kUnavailable,          // the database cannot be reached; nothing was acknowledged
+    kFull,                 // no space left on the device; nothing of the batch was kept
   };
   Status status = Status::kError;
   util::Uuid id;

@@ -138,6 +138,9 @@ class Store {
   // False for a backend without an event log (PostgreSQL, for now): then
   // GET /tasks/events answers 501 and nothing is published.
   virtual bool has_event_log() const { return true; }
+  // True while writes fail for want of disk space (then answered 507);
+  // /readyz reports it. Any thread, cheap.
+  virtual bool disk_full() const { return false; }
   // A counter that changes whenever a commit changes any task, bumped before
   // the commit's completions run; nullopt when other processes may write
   // (then nothing derived from reads may be cached).

@@ -48,7 +48,21 @@ class WriteQueue {
   // (empty on entry). False once closed and drained.
   bool take(std::vector<WriteRequest>& batch) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return closed_ || (flushed_ && !queue_.empty()); });
+    cv_.wait(lock, [&] { return ready(); });
+    return take_locked(batch);
+  }
+  enum class Take { kBatch, kClosed, kTimeout };
+  // take(), waiting at most `wait`: kTimeout when nothing came.
+  template <class Duration>
+  Take take_for(std::vector<WriteRequest>& batch, Duration wait) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, wait, [&] { return ready(); })) return Take::kTimeout;
+    return take_locked(batch) ? Take::kBatch : Take::kClosed;
+  }
+
+ private:
+  bool ready() const { return closed_ || (flushed_ && !queue_.empty()); }
+  bool take_locked(std::vector<WriteRequest>& batch) {
     if (queue_.empty()) return false;  // closed and drained
     if (queue_.size() <= kMaxBatch) {
       batch.swap(queue_);
@@ -61,7 +75,6 @@ class WriteQueue {
     return true;
   }
 
- private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<WriteRequest> queue_;

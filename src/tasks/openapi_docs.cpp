@@ -123,7 +123,11 @@ const HeaderDoc kReplayed{"Idempotent-Replayed",
                           "same Idempotency-Key; absent otherwise.",
                           R"({"type": "string", "enum": ["true"]})"};
 
+const HeaderDoc kDiskRetryAfter{"Retry-After", "Whole seconds before a retry is worth trying.",
+                                R"({"type": "integer", "minimum": 1, "examples": [30]})"};
+
 const HeaderDoc* const kETagHeaders[] = {&kETag};
+const HeaderDoc* const kDiskFullHeaders[] = {&kDiskRetryAfter};
 const HeaderDoc* const kCreatedHeaders[] = {&kLocation, &kETag, &kReplayed};
 
 // ---- responses -------------------------------------------------------------
@@ -137,6 +141,11 @@ constexpr ResponseDoc kNotFound =
 constexpr ResponseDoc kInternal =
     api::problem(500, "The database failed; nothing was changed.",
                  "the change could not be stored; nothing was written");
+constexpr ResponseDoc kDiskFull =
+    api::problem(507,
+                 "The server's disk is full; nothing was written (reads go on, and /readyz "
+                 "says not ready until space is freed).",
+                 "the server's disk is full; nothing was written. Retry later", kDiskFullHeaders);
 constexpr ResponseDoc kPreconditionFailed =
     api::problem(412, "If-Match does not list the task's current ETag; nothing changed.",
                  "If-Match does not match the task's current ETag; nothing changed");
@@ -177,6 +186,7 @@ constexpr ResponseDoc kCreateResponses[] = {
                  "(loc [\"header\", \"idempotency-key\"]).",
                  kBodyErrors),
     kInternal,
+    kDiskFull,
 };
 
 constexpr ResponseDoc kGetResponses[] = {
@@ -209,6 +219,7 @@ constexpr ResponseDoc kUpdateResponses[] = {
         R"([{"loc": ["body", "status"], "msg": "Input should be 'pending', 'in_progress' or 'done'",
                       "type": "enum"}])"),
     kInternal,
+    kDiskFull,
 };
 
 constexpr ResponseDoc kDeleteResponses[] = {
@@ -216,6 +227,7 @@ constexpr ResponseDoc kDeleteResponses[] = {
     kNotFound,
     kPreconditionFailed,
     kInternal,
+    kDiskFull,
 };
 
 // ---- GET /tasks/events ----------------------------------------------------

@@ -48,6 +48,7 @@ class SqliteStore final : public Store {
   std::string cursor_key() override { return cursor_key_; }
   std::string token_key() override { return token_key_; }
   CommitStats commit_stats() const override { return writer_->stats(); }
+  bool disk_full() const override { return writer_->disk_full(); }
   void set_event_sink(EventSink* sink) override { writer_->set_event_sink(sink); }
   // This process is the only writer (exclusive lock), so its counter is exact.
   std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }

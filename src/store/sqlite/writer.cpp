@@ -15,6 +15,8 @@
 namespace brisk::store::sqlite {
 
 namespace {
+// How often a writer whose disk is full tries a one-row write.
+constexpr auto kProbeInterval = std::chrono::seconds(2);
 constexpr std::span<const Column<TaskRow>> kCols(kTaskColumns);
 constexpr std::span<const Column<UserRow>> kUserCols(kUserColumns);
 // Parameters after the updatable columns in update_ and delete_.
@@ -71,6 +73,7 @@ Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::in
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   idem_purge_ = db_.prepare("DELETE FROM idempotency WHERE created_at < ?1");
   // OR IGNORE: a taken username is an answer (409), not a failed transaction.
+  disk_probe_ = db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('disk_probe', ?1)");
   user_insert_ = db_.prepare("INSERT OR IGNORE INTO users (" + column_names(kUserCols) +
                              ") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING owner");
 }
@@ -116,15 +119,73 @@ void Writer::stop() {
 
 void Writer::run() {
   std::vector<WriteRequest> batch;
-  while (queue_.take(batch)) {
+  for (;;) {
+    if (disk_full()) {
+      // Wake now and then to see whether space was freed, so that /readyz
+      // recovers without waiting for a client's write.
+      const auto t = queue_.take_for(batch, kProbeInterval);
+      if (t == WriteQueue::Take::kClosed) return;
+      if (t == WriteQueue::Take::kTimeout) {
+        probe_disk();
+        continue;
+      }
+    } else if (!queue_.take(batch)) {
+      return;
+    }
     commit(batch);
     batch.clear();
   }
 }
 
+WriteResult::Status Writer::failed(int rc) {
+  if ((rc & 0xff) == SQLITE_FULL) {
+    set_disk_full(true);
+    return WriteResult::Status::kFull;
+  }
+  spdlog::error("write transaction failed: {} (SQLite code {})", db_.error(), rc);
+  return WriteResult::Status::kError;
+}
+
+// Logged on the change only: a full disk under load is one line, not one
+// per request.
+void Writer::set_disk_full(bool full) {
+  if (disk_full_.exchange(full, std::memory_order_relaxed) == full) return;
+  if (full) {
+    spdlog::error(
+        "no space left on the device; writes are answered 507 until space is freed (reads go "
+        "on; /readyz says not ready)");
+  } else {
+    spdlog::info("space on the device again: writes succeed again");
+  }
+}
+
+void Writer::probe_disk() {
+  bool ok = false;
+  {
+    StmtScope b(begin_);
+    ok = begin_.step() == SQLITE_DONE;
+  }
+  if (ok) {
+    StmtScope p(disk_probe_);
+    disk_probe_.bind(1, util::now_unix_ms());
+    ok = disk_probe_.step() == SQLITE_DONE;
+  }
+  if (ok) {
+    StmtScope c(commit_);
+    ok = commit_.step() == SQLITE_DONE;
+  }
+  if (ok) {
+    set_disk_full(false);
+    return;
+  }
+  StmtScope r(rollback_);
+  rollback_.step();
+}
+
 void Writer::commit(std::vector<WriteRequest>& batch) {
   std::vector<WriteResult> results(batch.size());
   bool ok = false;
+  WriteResult::Status failure = WriteResult::Status::kError;
   events_.begin();
   const bool debug = spdlog::should_log(spdlog::level::debug);
   const auto started =
@@ -150,13 +211,15 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
       spdlog::debug("committed a batch of {} write(s) in {} us (with its fsync)", batch.size(), us);
     }
     if (!ok) {
-      spdlog::error("write transaction failed: {}", db_.error());
+      // The failing statement's code, read before ROLLBACK replaces it.
+      failure = failed(sqlite3_extended_errcode(db_.get()));
       StmtScope r(rollback_);
       rollback_.step();
     }
   } else {
-    spdlog::error("cannot begin a write transaction: {}", db_.error());
+    failure = failed(sqlite3_extended_errcode(db_.get()));
   }
+  if (ok) set_disk_full(false);
   if (!ok) events_.rollback();  // nothing of the batch was kept: neither its events nor their ids
   if (ok && cache_) invalidate_caches(batch, results);
   // After the caches (a client told of a change may read it at once), before
@@ -166,6 +229,7 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   util::HandoffBatch handoff;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     WriteResult res = ok ? std::move(results[i]) : WriteResult{};
+    if (!ok) res.status = failure;
     if (res.status == WriteResult::Status::kOk) take_body(batch[i].command, res);
     if (batch[i].done) batch[i].done(std::move(res));
   }

@@ -42,6 +42,10 @@ class Writer {
   CommitStats stats() const;  // any thread
   // Committed events go to `sink` (may be null); any thread.
   void set_event_sink(EventSink* sink) { sink_.store(sink, std::memory_order_release); }
+  // True from a write that failed for want of disk space until one
+  // succeeds (a request's, or the writer's own probe every kProbeInterval);
+  // any thread.
+  bool disk_full() const { return disk_full_.load(std::memory_order_relaxed); }
 
  private:
   struct Batch;
@@ -59,6 +63,11 @@ class Writer {
   WriteResult create_user(const CreateUser& c);
   void purge_idempotency(std::int64_t now);
   void publish(std::vector<LoggedEvent>&& events);
+  // After a failed transaction (rolled back): kFull when SQLite said the
+  // disk is full (`rc`, its extended code), else kError; logs it.
+  WriteResult::Status failed(int rc);
+  void set_disk_full(bool full);
+  void probe_disk();
 
   Db db_;
   TaskCache* cache_;
@@ -69,6 +78,8 @@ class Writer {
   Stmt probe_, update_, delete_;
   Stmt idem_get_, idem_put_, idem_purge_;
   Stmt user_insert_;
+  Stmt disk_probe_;  // a one-row write to meta: is there room again?
+  std::atomic<bool> disk_full_{false};
   std::int64_t idempotency_ttl_ms_;
   std::int64_t last_purge_ms_ = 0;
   std::atomic<EventSink*> sink_{nullptr};  // where committed events go

@@ -18,16 +18,18 @@
 //   stream opened late, a lost notification) finds every event after its
 //   last id in the log, unless the window has moved past it (pruned_through).
 //
-// Across instances (PostgreSQL, built later): the writer inserts the batch's
-// events under a transaction-level lock taken just before COMMIT (so ids,
-// from a sequence, are assigned in commit order across instances) and sends
+// Across instances (PostgreSQL, postgres/event_sql.hpp): the writer
+// inserts each event in the statement that changes its task, in a batch
+// that first takes a transaction-level lock (so ids, max + 1 under the
+// lock, are consecutive and in commit order across instances), and sends
 // NOTIFY with the newest id in the same transaction. One LISTEN connection
-// per instance wakes a reader that reads the log after the newest id already
-// published and publishes what it finds through the same EventSink; the
-// local writer publishes its own commits at once, after first reading any
-// gap left by other instances' commits. A dropped listener reconnects,
-// LISTENs again and reads the log from the newest id published: a lost
-// notification costs latency, never an event.
+// per instance (postgres/listener.hpp) wakes a read of the log after the
+// newest id already published, and publishes what it finds through the
+// same EventSink; the local writer publishes its own commits at once when
+// they follow the newest id published, and otherwise leaves them to that
+// read. A dropped listener reconnects, LISTENs again and reads the log
+// from the newest id published: a lost notification costs latency, never
+// an event.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -354,14 +354,3 @@ def test_concurrent_if_match_patches_through_nginx_lose_nothing(cluster3):
             final = c.get(f"/tasks/{t['id']}", headers=h).json()
             assert final["version"] == 1 + oks[t["id"]], (final, oks)
     assert sum(oks.values()) >= len(tasks), oks
-
-
-def test_event_stream_is_a_clear_501_on_postgres(brisk_factory, pg, backend):
-    """The event log is SQLite's only in this version: on PostgreSQL the
-    stream answers 501 problem+json that says so (not a 404 or a hang)."""
-    b = brisk_factory(db=pg.new())
-    with make_client(b.url) as c:
-        r = c.get("/tasks/events")
-        assert r.status_code == 501, r.text
-        assert r.headers["content-type"].startswith("application/problem+json")
-        assert "SQLite" in r.json()["detail"]

@@ -1,6 +1,6 @@
 """PostgreSQL: start-up errors, migrations, several instances on one
 database, durability across kill -9 and PostgreSQL's own crash, and three
-instances behind nginx (deploy/nginx/brisk.conf).
+instances behind nginx (deploy/nginx/brisk.conf), event streams included.
 
 The rest of the e2e suite runs on PostgreSQL too (the `backend` parameter);
 these tests are about what only a shared, networked database has.
@@ -311,6 +311,28 @@ def test_classic_client_sequence_through_nginx(cluster3):
     for b in bs:
         r = httpx.get(f"{b.url}/tasks/{t.json()['id']}", headers=h1, timeout=10)
         assert r.status_code == 200 and r.json() == t.json()
+
+
+def test_event_streams_through_nginx_get_the_changes_of_every_instance(cluster3):
+    from test_events import EventReader
+    url, _ = cluster3
+    h = register_and_login(url, "follower")
+    # nginx spreads the streams and the POSTs over the three instances: each
+    # stream gets every change, whichever instance wrote it, in one order.
+    streams = [EventReader(url, headers=h) for _ in range(3)]
+    try:
+        assert all(s.status == 200 for s in streams)
+        with make_client(url) as c:
+            made = [send_json(c, "POST", "/tasks", {"title": f"e{i}"}, headers=h).json()
+                    for i in range(6)]
+        for s in streams:
+            got = s.take(6)
+            assert [e["data"] for e in got] == made
+            ids = [int(e["id"]) for e in got]
+            assert ids == sorted(ids) and len(set(ids)) == 6
+    finally:
+        for s in streams:
+            s.close()
 
 
 def test_concurrent_if_match_patches_through_nginx_lose_nothing(cluster3):

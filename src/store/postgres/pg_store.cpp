@@ -54,7 +54,6 @@ PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
   }
   health_ = std::move(first);
   writer_->start();
-  listener_->start();
   health_thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, kHealthEvery, [this] { return stopping_; })) {
@@ -70,6 +69,11 @@ PgStore::~PgStore() {
   writer_.reset();
   listener_.reset();
   readers_.clear();
+}
+
+void PgStore::set_event_sink(EventSink* sink) {
+  publisher_->set_sink(sink);
+  if (sink) std::call_once(listener_started_, [this] { listener_->start(); });
 }
 
 void PgStore::stop() {

@@ -38,8 +38,9 @@ class PgStore final : public Store {
   std::string token_key() override { return keys_.token_key; }
   CommitStats commit_stats() const override { return writer_->stats(); }
   // Committed events of every instance: this writer's at once, the others'
-  // through the listener (listener.hpp).
-  void set_event_sink(EventSink* sink) override { publisher_->set_sink(sink); }
+  // through the listener (listener.hpp), which starts with the first sink
+  // (a command-line tool sets none, and opens no LISTEN connection).
+  void set_event_sink(EventSink* sink) override;
   void stop() override;
   // scans.cpp: blocking, each on a connection of its own (command-line tools).
   void scan_users(const std::function<void(const UserRow&)>& fn) override;
@@ -58,6 +59,7 @@ class PgStore final : public Store {
   std::unique_ptr<EventPublisher> publisher_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Listener> listener_;
+  std::once_flag listener_started_;
   std::vector<std::unique_ptr<PgReader>> readers_;
   // The health check's thread and connection.
   Conn health_;

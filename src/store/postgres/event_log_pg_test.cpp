@@ -215,10 +215,10 @@ TEST_F(PgEventLogTest, TwoInstancesPublishTheSameCompleteSequence) {
   Collector seen_a, seen_b;
   a->set_event_sink(&seen_a);
   b->set_event_sink(&seen_b);
-  constexpr int kEach = 200;
+  constexpr std::size_t kEach = 200;
   auto writes = [](Store& s, Owner owner) {
     std::vector<std::future<WriteResult>> fs;
-    for (int i = 0; i < kEach; ++i) {
+    for (std::size_t i = 0; i < kEach; ++i) {
       fs.push_back(store::testing::enqueue(s, CreateTask{new_row("x", owner), {}, ev(1, "e")}));
       if (i % 7 == 0) s.flush();  // batches of several sizes
     }
@@ -231,7 +231,7 @@ TEST_F(PgEventLogTest, TwoInstancesPublishTheSameCompleteSequence) {
   tb.join();
   for (Collector* c : {&seen_a, &seen_b}) {
     std::vector<LoggedEvent> got = c->wait_for(2 * kEach);
-    ASSERT_EQ(got.size(), 2u * kEach);
+    ASSERT_EQ(got.size(), 2 * kEach);
     expect_consecutive(got, 1);
   }
   a->stop();

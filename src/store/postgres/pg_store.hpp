@@ -1,9 +1,11 @@
 // The PostgreSQL store: several brisk instances share one database. Per
 // instance: a reader per event-loop thread with its own connections
 // (--db-pool in all), one writer connection that group-commits, one
-// connection that LISTENs for other instances' events, and a health check that keeps `up` current
-// and replaces lost read connections. The schema is migrated on open under an advisory lock; the
-// signing keys live in the database, so every instance signs and checks with the same.
+// connection that LISTENs for other instances' events (listener.hpp), and
+// a health check that keeps `up` current and replaces lost read
+// connections. The schema is migrated on open under an advisory lock; the
+// signing keys live in the database, so every instance signs and checks
+// with the same.
 #pragma once
 #include <atomic>
 #include <condition_variable>

@@ -13,7 +13,8 @@
 // - EventSink::published() receives committed events only, each once, in
 //   increasing id order with no committed event left out between two calls
 //   (a backend that learns of commits from elsewhere, such as PostgreSQL's
-//   NOTIFY, reads the gap from the log before publishing a newer id).
+//   NOTIFY, reads the gap from the log before publishing a newer id), or
+//   else a call of missed() says where the gap ends.
 // - The log is the source of truth: a reader that missed a publication (a
 //   stream opened late, a lost notification) finds every event after its
 //   last id in the log, unless the window has moved past it (pruned_through).
@@ -71,6 +72,13 @@ class EventSink {
   // Called on a store thread (the writer's) after COMMIT and before the
   // batch's completions run; must not block: hand over and return.
   virtual void published(std::vector<LoggedEvent>&& events) = 0;
+  // Events up to `through` committed but cannot be published: they left the
+  // log's window before this instance could read them (PostgreSQL, after a
+  // long loss of the LISTEN connection). Called in place of them, in order
+  // with published(); every open stream that may have missed some must be
+  // told to refetch (event: reset). Same thread rules as published(). A
+  // sink without streams may ignore it.
+  virtual void missed(std::int64_t /*through*/) {}
 };
 
 // A read of one owner's events after `after`, in id order. A read stops

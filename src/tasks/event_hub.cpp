@@ -74,6 +74,24 @@ void EventHub::published(std::vector<store::LoggedEvent>&& events) {
   }
 }
 
+// Posted like a batch, so it reaches each worker in order with them.
+void EventHub::missed(std::int64_t through) {
+  if (state_->open.load() == 0) return;
+  std::lock_guard lock(state_->mu);
+  for (const std::unique_ptr<Slot>& s : state_->slots) {
+    if (!s || s->open.load() == 0) continue;
+    s->loop.post([state = state_, slot = s.get(), through] { slot->missed(through); });
+  }
+}
+
+void EventHub::Slot::missed(std::int64_t through) {
+  for (auto& [owner, streams] : by_owner) {
+    // EventStream::missed() writes at most one frame and never closes or
+    // unregisters before it returns; an overflow only ends the stream.
+    for (EventStream* s : streams) s->missed(through);
+  }
+}
+
 void EventHub::Slot::deliver(const std::vector<EventFrame>& frames) {
   for (const EventFrame& f : frames) {
     auto it = by_owner.find(f.owner);

@@ -62,6 +62,8 @@ class EventHub final : public store::EventSink {
 
   // The writer thread, after COMMIT.
   void published(std::vector<store::LoggedEvent>&& events) override;
+  // Every open stream behind `through` gets `event: reset` (then goes on).
+  void missed(std::int64_t through) override;
 
   const EventStreamOptions& options() const { return opts_; }
   // The comment line every quiet stream is sent (one buffer for all).
@@ -81,6 +83,7 @@ class EventHub final : public store::EventSink {
     std::atomic<std::uint64_t> sent{0}, overflows{0};
     std::unordered_map<store::Owner, std::vector<EventStream*>> by_owner;  // its thread only
     void deliver(const std::vector<EventFrame>& frames);
+    void missed(std::int64_t through);
   };
   struct State {
     std::mutex mu;

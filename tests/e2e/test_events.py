@@ -474,3 +474,36 @@ def test_an_instance_that_loses_its_listen_connection_reconnects_and_misses_noth
         live = post_task(c, "after")
         e = on_b.next()
         assert e["data"] == live and e["id"] == "7"
+
+
+@pytest.mark.postgres_only
+def test_events_that_left_the_window_while_an_instance_could_not_listen_are_a_reset(
+        brisk_factory, readers, pg, backend):
+    db = pg.new()
+    name = db.rsplit("/", 1)[1]
+    small = clean_env({"BRISK_TEST_EVENT_WINDOW": "20"})  # pruned 2 at a time
+    a, b = brisk_factory(db=db, env=small), brisk_factory(db=db, env=small)
+    wait_for_listeners(pg, name, 2)
+    on_b = readers(b.url)
+    with httpx.Client(base_url=a.url, timeout=10) as c:
+        first = post_task(c, "before")
+        assert on_b.next()["data"] == first
+        pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            pg.cluster.psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE application_name = 'brisk-listener' AND datname = '{name}'")
+            wait_for_listeners(pg, name, 0)
+            made = [post_task(c, f"while b cannot listen {i}") for i in range(40)]
+        finally:
+            pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        # Events 2 to 41 committed; the log kept about the last 20. b cannot
+        # send the others: a reset first, then the ones it could read.
+        reset = on_b.next(15)
+        assert reset["event"] == "reset" and reset["data"] == {"reason": "window"}, reset
+        lost = int(reset["id"])
+        assert 2 <= lost <= 22, lost
+        got = on_b.take(41 - lost)
+        assert [int(e["id"]) for e in got] == list(range(lost + 1, 42))
+        assert [e["data"] for e in got] == made[lost - 1:]
+        on_b.quiet(0.3)

@@ -31,9 +31,13 @@ void EventPublisher::publish_read(std::vector<LoggedEvent>&& events) {
   auto first = std::find_if(events.begin(), events.end(),
                             [this](const LoggedEvent& e) { return e.id > published_; });
   if (first->id > published_ + 1) {
-    // Pruned before this instance read them: open streams miss them.
-    spdlog::warn("PostgreSQL: events {} to {} left the log's window before they were published",
-                 published_ + 1, first->id - 1);
+    // Pruned before this instance read them: its streams are told to refetch.
+    spdlog::warn(
+        "PostgreSQL: events {} to {} left the log's window before they could be published; "
+        "open streams are reset",
+        published_ + 1, first->id - 1);
+    published_ = first->id - 1;
+    if (sink_) sink_->missed(published_);
   }
   hand_over(std::move(events));
 }

@@ -10,7 +10,8 @@
 // between and the listener publishes them and the batch from the log. A
 // read of the log is complete after the id it started from, so the
 // listener's events never leave a gap, unless the window moved past them
-// while the listener was away (then they are gone: logged as a warning).
+// while the listener was away: then they are gone, and the sink is told
+// (EventSink::missed) before the events after them.
 // The sink is called under the mutex, so calls never overlap or reorder.
 #pragma once
 #include <cstdint>

@@ -54,18 +54,28 @@ void Listener::poke() {
 }
 
 void Listener::run() {
+  // The pause before the next attempt after a failed connect or read:
+  // the first reconnect is at once, a failing one does not spin.
   int pause_ms = kFirstPauseMs;
+  auto pause = [&] {
+    wait(false, pause_ms);  // without a connection, on the wake fd only: stop() ends it
+    pause_ms = std::min(pause_ms * 2, kMaxPauseMs);
+  };
   while (!stopping()) {
     if (!conn_) {
-      if (!open()) {
-        wait(false, pause_ms);  // on the wake fd only: stop() ends it
-        pause_ms = std::min(pause_ms * 2, kMaxPauseMs);
+      if (!open(pause_ms == kFirstPauseMs)) {
+        pause();
+        continue;
+      }
+      want_read_ = true;  // whatever committed while it was away
+    }
+    if (want_read_) {
+      if (!catch_up()) {
+        pause();
         continue;
       }
       pause_ms = kFirstPauseMs;
-      want_read_ = true;  // whatever committed while it was away
     }
-    if (want_read_ && !catch_up()) continue;
     // Notifications that came in with the read's answer: the socket will
     // not turn readable for them.
     take_notifications();
@@ -87,12 +97,14 @@ void Listener::run() {
   conn_.reset();
 }
 
-// Connects (blocking: this thread is the listener's own) and LISTENs.
-bool Listener::open() {
+// Connects (blocking: this thread is the listener's own) and LISTENs; a
+// failure is logged as a warning when `first` of a series, else at debug.
+bool Listener::open(bool first) {
+  const auto level = first ? spdlog::level::warn : spdlog::level::debug;
   std::string err;
   Conn c = connect(url_, err);
   if (!c) {
-    spdlog::warn("PostgreSQL: the event listener cannot connect: {}", err);
+    spdlog::log(level, "PostgreSQL: the event listener cannot connect: {}", err);
     return false;
   }
   try {
@@ -101,7 +113,7 @@ bool Listener::open() {
     listen += kEventChannel;
     exec(c.get(), listen, "cannot LISTEN");
   } catch (const std::exception& e) {
-    spdlog::warn("PostgreSQL: the event listener: {}", e.what());
+    spdlog::log(level, "PostgreSQL: the event listener: {}", e.what());
     return false;
   }
   if (PQsetnonblocking(c.get(), 1) != 0) return false;

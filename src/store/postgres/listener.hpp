@@ -38,7 +38,7 @@ class Listener {
  private:
   enum class Wait { kReadable, kWoken, kTimeout, kError };
   void run();
-  bool open();
+  bool open(bool first);
   bool catch_up();
   bool read_notifications();
   void take_notifications();

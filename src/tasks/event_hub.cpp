@@ -52,7 +52,7 @@ EventHub::Slot& EventHub::slot(unsigned worker, http::Loop loop) {
   return *s;
 }
 
-// On the writer thread. Nothing is built when no stream is open (the count
+// On the store's publishing thread. Nothing is built when no stream is open (the count
 // is read after COMMIT; a stream counts itself open before it reads the
 // log, so one that opens after this read finds these events there).
 void EventHub::published(std::vector<store::LoggedEvent>&& events) {

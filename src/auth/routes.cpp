@@ -6,10 +6,12 @@
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
+#include "auth/form.hpp"
 #include "auth/openapi_docs.hpp"
 #include "auth/password.hpp"
 #include "auth/store_reads.hpp"
 #include "auth/user.hpp"
+#include "http/problem.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -28,6 +30,18 @@ bool accounts_enabled(Exchange& ex, const Authenticator& auth) {
   return false;
 }
 
+// At most this many password hashes wait for the hashing thread. The
+// threads bound the memory (Argon2id holds 64 MiB per hash); this bounds
+// the wait (16 x ~70 ms). Beyond it the answer is 503 with Retry-After,
+// before any work, for known and unknown users alike.
+constexpr std::size_t kMaxWaitingHashes = 16;
+
+void reply_busy(Exchange& ex) {
+  http::ResponseBuilder rb = ex.respond(503);
+  rb.header("Retry-After", std::int64_t{1});
+  http::write_problem(rb, "too many password checks at once; retry in a second");
+}
+
 class Register final : public http::Handler {
  public:
   explicit Register(AuthContext& c) : ctx_(c) {}
@@ -41,7 +55,7 @@ class Register final : public http::Handler {
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     http::Deferred d = ex.defer();
     store::Store& st = ctx_.store;
-    ctx_.hashing.post([d, cred = std::move(cred), &st]() mutable {
+    auto job = [d, cred = std::move(cred), &st]() mutable {
       store::CreateUser cmd;
       store::UserRow& u = cmd.row;
       u.created_at = util::now_unix_ms();
@@ -69,51 +83,21 @@ class Register final : public http::Handler {
             });
           }};
       st.submit(std::move(w));
-    });
+    };
+    if (!ctx_.hashing.try_post(std::move(job), kMaxWaitingHashes)) d.complete(reply_busy);
   }
 
  private:
   AuthContext& ctx_;
 };
 
-// username/password from an application/x-www-form-urlencoded body (the
-// OAuth2 password flow) as a JSON object, so the form is validated by the
-// same model as a JSON body. Other fields (grant_type, scope...) are ignored.
-std::string form_as_json(std::string_view body) {
-  std::string json;
-  util::JsonWriter w(json);
-  w.StartObject();
-  bool seen_user = false, seen_pass = false;
-  while (!body.empty()) {
-    auto amp = body.find('&');
-    std::string_view part = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string name, value;
-    if (!util::percent_decode(part.substr(0, eq), name) ||
-        !util::percent_decode(part.substr(eq + 1), value)) {
-      continue;
-    }
-    bool& seen = name == "username" ? seen_user : seen_pass;
-    if ((name == "username" || name == "password") && !seen) {
-      seen = true;
-      w.Key(name);
-      w.String(value);
-    }
-  }
-  w.EndObject();
-  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  return json;
-}
-
 // Verifies `password` on the hashing pool (Argon2id; an unknown user costs
 // the same work as a wrong password) and answers through `d` with a token
 // or the one 401 both failures share.
 void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow&& user,
                     std::string&& password, std::string&& user_key, std::string&& addr_key) {
-  c.hashing.post([d, &c, found, user = std::move(user), password = std::move(password),
-                  user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
+  auto job = [d, &c, found, user = std::move(user), password = std::move(password),
+              user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
     // A disabled account is refused like a wrong password (the hash still runs).
     bool ok = found ? verify_password(user.password_hash, password) && !user.disabled
                     : verify_password_for_unknown_user(password);
@@ -133,7 +117,8 @@ void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow
       rb.header("Cache-Control", "no-store");
       rb.body(kJson, serialize(TokenView{token, "bearer", kTokenLifetimeSeconds}));
     });
-  });
+  };
+  if (!c.hashing.try_post(std::move(job), kMaxWaitingHashes)) d.complete(reply_busy);
 }
 
 class Token final : public http::Handler {

@@ -67,6 +67,7 @@ int serve(const Config& cfg) {
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
+  so.max_connections = cfg.max_connections;
   // The access log is an info-level log: a higher --log-level turns it off.
   so.access_log = cfg.access_log && spdlog::should_log(spdlog::level::info);
   so.log_format = cfg.json_logs ? http::LogFormat::kJson : http::LogFormat::kText;
@@ -86,7 +87,8 @@ int serve(const Config& cfg) {
                          .readers = cfg.threads,
                          .pool = cfg.db_pool,
                          .idempotency_ttl_ms = tasks::kIdempotencyTtlMs,
-                         .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000)});
+                         .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000),
+                         .quick_check = !cfg.skip_quick_check});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -128,8 +130,9 @@ int serve(const Config& cfg) {
   std::fflush(stdout);
   // After the listening line: whoever waits for either sees the same order.
   tell_systemd("READY=1\nSTATUS=listening on " + url);
-  spdlog::info("serving with {} thread(s), authentication {}, database {}", cfg.threads,
-               auth_required ? "required" : "off (single user)", cfg.db);
+  spdlog::info("serving with {} thread(s), authentication {}, database {}, at most {} connections",
+               cfg.threads, auth_required ? "required" : "off (single user)", cfg.db,
+               server.max_connections());
   // Start-up is done: migrations, statement preparation and compressing the
   // OpenAPI document freed more than brisk keeps. Hand those pages back
   // rather than hold them for the life of the process.
@@ -202,6 +205,15 @@ Command add_serve(CLI::App& app) {
       ->check(whole_number(1, 256));
   cmd->add_option("--rate-limit", args->rate, "Per-client request rate, N/s (burst N)")
       ->envname("BRISK_RATE_LIMIT");
+  cmd->add_flag("--skip-quick-check", cfg->skip_quick_check,
+                "Start without checking the database file (PRAGMA quick_check reads all of it: "
+                "about a second per GB)")
+      ->envname("BRISK_SKIP_QUICK_CHECK");
+  cmd->add_option("--max-connections", cfg->max_connections,
+                  "Connections held at once (default 16384, at most the open-file limit less "
+                  "256); beyond it a new connection gets 503 and is closed")
+      ->envname("BRISK_MAX_CONNECTIONS")
+      ->check(whole_number(1, 10'000'000));
   cmd->add_option("--log-level", cfg->log_level, "trace, debug, info, warn, error, critical or off")
       ->envname("BRISK_LOG_LEVEL")
       ->capture_default_str()

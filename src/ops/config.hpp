@@ -15,11 +15,13 @@ struct Config {
   AuthMode auth = AuthMode::kRequired;
   bool allow_open = false;
   unsigned threads = 1;
-  unsigned db_pool = 0;     // PostgreSQL read connections; 0: two per thread
-  unsigned rate_limit = 0;  // requests per second per client; 0: none
+  unsigned db_pool = 0;          // PostgreSQL read connections; 0: two per thread
+  unsigned rate_limit = 0;       // requests per second per client; 0: none
+  unsigned max_connections = 0;  // 0: http::kDefaultMaxConnections
   std::string log_level = "info";
-  bool access_log = true;  // a line per request, when the level is info or finer
-  bool json_logs = false;  // --log-format json
+  bool access_log = true;         // a line per request, when the level is info or finer
+  bool json_logs = false;         // --log-format json
+  bool skip_quick_check = false;  // start without PRAGMA quick_check (huge files)
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.

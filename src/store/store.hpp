@@ -176,6 +176,9 @@ struct StoreOptions {
   // The event log keeps at least this many of the newest events (any
   // owner) for replay; older ones are pruned by the writer.
   std::int64_t event_window = 10'000;
+  // SQLite: PRAGMA quick_check before anything is written (it reads every
+  // page: about a second per GB); a damaged file is refused at start.
+  bool quick_check = true;
 };
 
 }  // namespace brisk::store

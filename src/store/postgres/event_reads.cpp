@@ -54,11 +54,10 @@ void PgReader::events_async(const EventRange& q, ReadDone<EventsRead> done) {
     Params p;
     // One more row than asked: whether there is more after the page.
     p.integer(q.owner).integer(q.after).integer(static_cast<std::int64_t>(max_events + 1));
-    static const std::string sql = events_page_sql();
-    send(*l, "events_page", sql, p,
-         [q, max_events, done = std::move(done)](const PGresult* r, ReadStatus st) {
-           done(page_of(r, st, q, max_events));
-         });
+    static const Statement page{"events_page", events_page_sql()};
+    send(*l, page, p, [q, max_events, done = std::move(done)](const PGresult* r, ReadStatus st) {
+      done(page_of(r, st, q, max_events));
+    });
   });
 }
 

@@ -90,7 +90,7 @@ def main() -> int:
         events_ok = listener.error is None and listener.opened.is_set() \
             and not listener.finished.is_set()
         if isinstance(listener.error, ApiError) and listener.error.status in (404, 501):
-            # 404: an older brisk; 501: brisk on PostgreSQL (no event log yet).
+            # 404: an older brisk; 501: an older brisk on PostgreSQL.
             print("events: this server does not serve GET /tasks/events "
                   f"({listener.error.status}); going on")
         elif not events_ok:

@@ -13,21 +13,24 @@
 // - EventSink::published() receives committed events only, each once, in
 //   increasing id order with no committed event left out between two calls
 //   (a backend that learns of commits from elsewhere, such as PostgreSQL's
-//   NOTIFY, reads the gap from the log before publishing a newer id).
+//   NOTIFY, reads the gap from the log before publishing a newer id), or
+//   else a call of missed() says where the gap ends.
 // - The log is the source of truth: a reader that missed a publication (a
 //   stream opened late, a lost notification) finds every event after its
 //   last id in the log, unless the window has moved past it (pruned_through).
 //
-// Across instances (PostgreSQL, built later): the writer inserts the batch's
-// events under a transaction-level lock taken just before COMMIT (so ids,
-// from a sequence, are assigned in commit order across instances) and sends
+// Across instances (PostgreSQL, postgres/event_sql.hpp): the writer
+// inserts each event in the statement that changes its task, in a batch
+// that first takes a transaction-level lock (so ids, max + 1 under the
+// lock, are consecutive and in commit order across instances), and sends
 // NOTIFY with the newest id in the same transaction. One LISTEN connection
-// per instance wakes a reader that reads the log after the newest id already
-// published and publishes what it finds through the same EventSink; the
-// local writer publishes its own commits at once, after first reading any
-// gap left by other instances' commits. A dropped listener reconnects,
-// LISTENs again and reads the log from the newest id published: a lost
-// notification costs latency, never an event.
+// per instance (postgres/listener.hpp) wakes a read of the log after the
+// newest id already published, and publishes what it finds through the
+// same EventSink; the local writer publishes its own commits at once when
+// they follow the newest id published, and otherwise leaves them to that
+// read. A dropped listener reconnects, LISTENs again and reads the log
+// from the newest id published: a lost notification costs latency, never
+// an event.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -69,6 +72,13 @@ class EventSink {
   // Called on a store thread (the writer's) after COMMIT and before the
   // batch's completions run; must not block: hand over and return.
   virtual void published(std::vector<LoggedEvent>&& events) = 0;
+  // Events up to `through` committed but cannot be published: they left the
+  // log's window before this instance could read them (PostgreSQL, after a
+  // long loss of the LISTEN connection). Called in place of them, in order
+  // with published(); every open stream that may have missed some must be
+  // told to refetch (event: reset). Same thread rules as published(). A
+  // sink without streams may ignore it.
+  virtual void missed(std::int64_t /*through*/) {}
 };
 
 // A read of one owner's events after `after`, in id order. A read stops

@@ -1,6 +1,6 @@
 // The store interface: per-thread readers and one writer that commits many
-// requests per transaction (group commit). Backends: sqlite/ (and later
-// postgres/), each a library of its own below src/tasks and src/auth, which
+// requests per transaction (group commit). Backends: sqlite/ and
+// postgres/, each a library of its own below src/tasks and src/auth, which
 // see only this interface, the commands and the rows. The store keeps and
 // finds rows; it decides no value of them.
 #pragma once
@@ -135,9 +135,6 @@ class Store {
   // it before the store takes writes that should reach it, and clear it
   // only once no write is in flight (after stop()).
   virtual void set_event_sink(EventSink* sink) = 0;
-  // False for a backend without an event log (PostgreSQL, for now): then
-  // GET /tasks/events answers 501 and nothing is published.
-  virtual bool has_event_log() const { return true; }
   // True while writes fail for want of disk space (then answered 507);
   // /readyz reports it. Any thread, cheap.
   virtual bool disk_full() const { return false; }

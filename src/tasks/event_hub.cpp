@@ -52,7 +52,7 @@ EventHub::Slot& EventHub::slot(unsigned worker, http::Loop loop) {
   return *s;
 }
 
-// On the writer thread. Nothing is built when no stream is open (the count
+// On the store's publishing thread. Nothing is built when no stream is open (the count
 // is read after COMMIT; a stream counts itself open before it reads the
 // log, so one that opens after this read finds these events there).
 void EventHub::published(std::vector<store::LoggedEvent>&& events) {
@@ -71,6 +71,24 @@ void EventHub::published(std::vector<store::LoggedEvent>&& events) {
     if (!s || s->open.load() == 0) continue;
     // The state travels with the batch: it outlives the hub at shutdown.
     s->loop.post([state = state_, slot = s.get(), batch] { slot->deliver(*batch); });
+  }
+}
+
+// Posted like a batch, so it reaches each worker in order with them.
+void EventHub::missed(std::int64_t through) {
+  if (state_->open.load() == 0) return;
+  std::lock_guard lock(state_->mu);
+  for (const std::unique_ptr<Slot>& s : state_->slots) {
+    if (!s || s->open.load() == 0) continue;
+    s->loop.post([state = state_, slot = s.get(), through] { slot->missed(through); });
+  }
+}
+
+void EventHub::Slot::missed(std::int64_t through) {
+  for (auto& [owner, streams] : by_owner) {
+    // EventStream::missed() writes at most one frame and never closes or
+    // unregisters before it returns; an overflow only ends the stream.
+    for (EventStream* s : streams) s->missed(through);
   }
 }
 

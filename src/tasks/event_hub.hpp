@@ -1,9 +1,10 @@
 // The live side of GET /tasks/events: the store's EventSink (store/events.hpp)
 // that fans each committed event out to the open streams of its owner.
 //
-// The writer thread builds each event's SSE frame once (one shared,
-// reference-counted buffer) and posts the batch's frames once to every
-// event-loop thread that has streams open; there each stream of the owner
+// The publishing thread (the store's writer; on PostgreSQL also its
+// listener, never at the same time) builds each event's SSE frame once
+// (one shared, reference-counted buffer) and posts the batch's frames once
+// to every event-loop thread that has streams open; there each stream of the owner
 // is handed a reference to the same buffer. No lock is taken per stream and
 // no frame is copied per stream.
 //
@@ -60,8 +61,11 @@ class EventHub final : public store::EventSink {
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
-  // The writer thread, after COMMIT.
+  // A store thread (the writer's, or PostgreSQL's listener), after COMMIT;
+  // calls never overlap (store/events.hpp).
   void published(std::vector<store::LoggedEvent>&& events) override;
+  // Every open stream behind `through` gets `event: reset` (then goes on).
+  void missed(std::int64_t through) override;
 
   const EventStreamOptions& options() const { return opts_; }
   // The comment line every quiet stream is sent (one buffer for all).
@@ -81,6 +85,7 @@ class EventHub final : public store::EventSink {
     std::atomic<std::uint64_t> sent{0}, overflows{0};
     std::unordered_map<store::Owner, std::vector<EventStream*>> by_owner;  // its thread only
     void deliver(const std::vector<EventFrame>& frames);
+    void missed(std::int64_t through);
   };
   struct State {
     std::mutex mu;

@@ -146,6 +146,11 @@ void EventStream::deliver(const EventFrame& f) {
   write(f.bytes, f.id, 1);
 }
 
+void EventStream::missed(std::int64_t through) {
+  if (!stream_ || ended_ || replaying_ || through <= last_id_) return;
+  write(shared(reset_frame(through, ResetReason::kWindow)), through, 0);
+}
+
 bool EventStream::write(http::SharedBytes bytes, std::int64_t id, std::size_t count) {
   switch (stream_->write(std::move(bytes))) {
     case http::Stream::Write::kQueued:

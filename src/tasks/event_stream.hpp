@@ -39,6 +39,10 @@ class EventStream final : public http::StreamObserver,
   void start(store::Reader& reader, std::optional<std::int64_t> last_event_id);
   // A live event of this stream's owner (from EventHub::Slot::deliver).
   void deliver(const EventFrame& f);
+  // Events up to `through` were lost to this instance (EventSink::missed):
+  // a live stream behind it gets `event: reset` (reason window) and goes
+  // on after it. A replay reads the log, which tells it the same.
+  void missed(std::int64_t through);
 
   void on_space() override;
   void on_closed() override;

@@ -42,11 +42,6 @@ class StreamEvents final : public http::Handler {
  public:
   StreamEvents(Context& c, EventHub& hub) : ctx_(c), hub_(hub) {}
   void handle(http::Exchange& ex) override {
-    if (!ctx_.store.has_event_log()) {
-      return api::reply_problem(ex, 501,
-                                "live events need the SQLite backend in this version; with "
-                                "PostgreSQL, poll GET /tasks?sort=-updated_at");
-    }
     const http::Request& req = ex.request();
     api::Errors errs;
     std::vector<api::QueryParam> params = api::parse_query(req.query, kParams, errs);

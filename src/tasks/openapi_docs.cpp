@@ -267,9 +267,6 @@ constexpr ResponseDoc kEventsResponses[] = {
     api::invalid("An unknown query parameter, or access_token given twice.",
                  R"([{"loc": ["query", "token"], "msg": "Unknown query parameter",
                       "type": "extra_forbidden"}])"),
-    api::problem(501, "The server runs on PostgreSQL, which has no event log in this version.",
-                 "live events need the SQLite backend in this version; with PostgreSQL, poll "
-                 "GET /tasks?sort=-updated_at"),
 };
 
 constexpr std::string_view kJsonTypes[] = {"application/json"};
@@ -349,7 +346,8 @@ const api::Operation kTaskEventsOp{
     .operation_id = "streamTaskEvents",
     .summary = "Follow task changes (Server-Sent Events)",
     .description =
-        "Your task changes as they commit, in commit order, as Server-Sent Events: "
+        "Your task changes as they commit, in commit order, from every server instance "
+        "that shares the database, as Server-Sent Events: "
         "`task.created` and `task.updated` with the task, `task.deleted` with its id. Event "
         "ids are increasing integers that survive restarts. Without `Last-Event-ID` the "
         "stream starts with the changes made from now on. A comment line is sent at least "

@@ -1,11 +1,14 @@
 """GET /tasks/events against the real binary: Server-Sent Events of the
 caller's task changes (API.md "GET /tasks/events").
 
-Each test starts its own server (the event ids are the server's, and some
-tests need a test-only setting: BRISK_TEST_EVENT_WINDOW, a smaller event log;
+Each test runs on both backends (the `backend` parameter) unless marked,
+and starts its own server on a new database (the event ids are the
+database's, and some tests need a test-only setting: BRISK_TEST_EVENT_WINDOW, a smaller event log;
 BRISK_TEST_SSE_HEARTBEAT_SECONDS, sooner comment lines). Streams are read
 with httpx in a thread that parses the events into a queue, so that a test
-waits for the next event with a timeout.
+waits for the next event with a timeout. On PostgreSQL, the last tests run
+two instances on one database: a change written through one reaches the
+streams of the other, also after the other lost its LISTEN connection.
 """
 from __future__ import annotations
 
@@ -22,9 +25,6 @@ import pytest
 
 from e2e_helpers import clean_env, run_brisk
 
-# The event log exists on SQLite only in this version; on PostgreSQL the
-# stream is a 501 (test_postgres.py::test_event_stream_is_a_clear_501_on_postgres).
-pytestmark = pytest.mark.sqlite_only
 
 PASSWORD = "correct horse battery"
 
@@ -349,8 +349,8 @@ def test_sigterm_with_open_streams_and_idle_connections_exits_0_promptly(
     idle.close()
 
 
-def test_event_ids_survive_a_restart(brisk_factory, readers, tmp_path):
-    db = tmp_path / "events.db"
+def test_event_ids_survive_a_restart(brisk_factory, readers, db_target):
+    db = db_target
     b = brisk_factory(db=db)
     with httpx.Client(base_url=b.url, timeout=10) as c:
         before = [post_task(c, f"before {i}") for i in range(3)]
@@ -376,14 +376,15 @@ def test_head_and_other_methods(brisk_factory):
         assert c.get("/tasks/events", params={"since": "1"}).status_code == 422
 
 
-def test_imported_tasks_make_created_events_once(brisk_factory, readers, tmp_path):
-    src = brisk_factory(db=tmp_path / "src.db")
+def test_imported_tasks_make_created_events_once(brisk_factory, readers, tmp_path, new_db):
+    src_db = new_db()
+    src = brisk_factory(db=src_db)
     with httpx.Client(base_url=src.url, timeout=10) as c:
         made = [post_task(c, f"exported {i}") for i in range(3)]
     assert src.stop(signal.SIGTERM) == 0
     dump = tmp_path / "dump.jsonl"
-    assert run_brisk(["export", "--db", tmp_path / "src.db", dump])[0] == 0
-    fresh = tmp_path / "fresh.db"
+    assert run_brisk(["export", "--db", src_db, dump])[0] == 0
+    fresh = new_db()
     assert run_brisk(["migrate", "--db", fresh])[0] == 0
     for _ in range(2):  # the second import finds every id: it stores nothing, logs nothing
         rc, _, err = run_brisk(["import", "--db", fresh, dump])
@@ -395,3 +396,114 @@ def test_imported_tasks_make_created_events_once(brisk_factory, readers, tmp_pat
     assert sorted(e["data"]["id"] for e in got) == sorted(t["id"] for t in made)
     assert {e["data"]["title"] for e in got} == {t["title"] for t in made}
     s.quiet(0.5)
+
+
+# ---------------------------------------------------------------------------
+# Several instances on one PostgreSQL database
+# ---------------------------------------------------------------------------
+
+def listeners(pg, name) -> int:
+    """brisk's LISTEN connections to database `name` (one per instance)."""
+    return int(pg.cluster.psql(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'brisk-listener'"
+        f" AND datname = '{name}'"))
+
+
+def wait_for_listeners(pg, name, n, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while listeners(pg, name) != n:
+        assert time.monotonic() < deadline, f"not {n} listener connection(s) to {name}"
+        time.sleep(0.05)
+
+
+@pytest.mark.postgres_only
+def test_a_change_through_one_instance_reaches_the_streams_of_another(
+        brisk_factory, readers, pg, backend):
+    db = pg.new()
+    a, b = brisk_factory(db=db), brisk_factory(db=db)
+    wait_for_listeners(pg, db.rsplit("/", 1)[1], 2)
+    on_a, on_b = readers(a.url), readers(b.url)
+    with httpx.Client(base_url=a.url, timeout=10) as ca, \
+            httpx.Client(base_url=b.url, timeout=10) as cb:
+        made = [post_task(ca, "through a"), post_task(cb, "through b"), post_task(ca, "a again")]
+        r = cb.patch(f"/tasks/{made[0]['id']}", json={"status": "done"},
+                     headers={"content-type": "application/merge-patch+json"})
+        assert r.status_code == 200
+        updated = r.json()
+    # Both instances' streams see every change, whichever instance wrote it,
+    # in one order: the ids are the database's.
+    expected = made + [updated]
+    for s in (on_a, on_b):
+        got = s.take(4)
+        assert [e["data"] for e in got] == expected
+        assert [int(e["id"]) for e in got] == [1, 2, 3, 4]
+    # A Last-Event-ID that one instance gave replays on the other.
+    again = readers(a.url, headers={"last-event-id": "2"})
+    assert [e["data"] for e in again.take(2)] == expected[2:]
+
+
+@pytest.mark.postgres_only
+def test_an_instance_that_loses_its_listen_connection_reconnects_and_misses_nothing(
+        brisk_factory, readers, pg, backend):
+    db = pg.new()
+    name = db.rsplit("/", 1)[1]
+    a, b = brisk_factory(db=db), brisk_factory(db=db)
+    wait_for_listeners(pg, name, 2)
+    on_b = readers(b.url)
+    with httpx.Client(base_url=a.url, timeout=10) as c:
+        first = post_task(c, "before")
+        assert on_b.next()["data"] == first
+        # The listeners are killed and cannot reconnect for a while (new
+        # connections to this database refused; the others stay open).
+        pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            killed = pg.cluster.psql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                f" WHERE application_name = 'brisk-listener' AND datname = '{name}'")
+            assert killed == "2"
+            wait_for_listeners(pg, name, 0)
+            missed = [post_task(c, f"while b cannot listen {i}") for i in range(5)]
+            on_b.quiet(1.0)  # b has no other way to hear of them
+        finally:
+            pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        # b reconnects by itself and reads the log after the last id it had.
+        got = on_b.take(5, timeout=15)
+        assert [e["data"] for e in got] == missed
+        assert [int(e["id"]) for e in got] == [2, 3, 4, 5, 6]
+        wait_for_listeners(pg, name, 2)
+        live = post_task(c, "after")
+        e = on_b.next()
+        assert e["data"] == live and e["id"] == "7"
+
+
+@pytest.mark.postgres_only
+def test_events_that_left_the_window_while_an_instance_could_not_listen_are_a_reset(
+        brisk_factory, readers, pg, backend):
+    db = pg.new()
+    name = db.rsplit("/", 1)[1]
+    small = clean_env({"BRISK_TEST_EVENT_WINDOW": "20"})  # pruned 2 at a time
+    a, b = brisk_factory(db=db, env=small), brisk_factory(db=db, env=small)
+    wait_for_listeners(pg, name, 2)
+    on_b = readers(b.url)
+    with httpx.Client(base_url=a.url, timeout=10) as c:
+        first = post_task(c, "before")
+        assert on_b.next()["data"] == first
+        pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            pg.cluster.psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE application_name = 'brisk-listener' AND datname = '{name}'")
+            wait_for_listeners(pg, name, 0)
+            made = [post_task(c, f"while b cannot listen {i}") for i in range(40)]
+        finally:
+            pg.cluster.psql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        # Events 2 to 41 committed; the log kept about the last 20. b cannot
+        # send the others: a reset first, then the ones it could read.
+        reset = on_b.next(15)
+        assert reset["event"] == "reset" and reset["data"] == {"reason": "window"}, reset
+        lost = int(reset["id"])
+        assert 2 <= lost <= 22, lost
+        got = on_b.take(41 - lost)
+        assert [int(e["id"]) for e in got] == list(range(lost + 1, 42))
+        assert [e["data"] for e in got] == made[lost - 1:]
+        on_b.quiet(0.3)

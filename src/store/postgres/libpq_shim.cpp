@@ -23,11 +23,14 @@ namespace {
   X(PQexecParams)         \
   X(PQfinish)             \
   X(PQflush)              \
+  X(PQfreemem)            \
   X(PQgetResult)          \
   X(PQgetisnull)          \
   X(PQgetlength)          \
   X(PQgetvalue)           \
   X(PQisBusy)             \
+  X(PQnfields)            \
+  X(PQnotifies)           \
   X(PQntuples)            \
   X(PQpipelineSync)       \
   X(PQprepare)            \
@@ -136,6 +139,9 @@ void PQfinish(PGconn* conn) {
 int PQflush(PGconn* conn) {
   return loaded().PQflush(conn);
 }
+void PQfreemem(void* ptr) {
+  loaded().PQfreemem(ptr);
+}
 PGresult* PQgetResult(PGconn* conn) {
   return loaded().PQgetResult(conn);
 }
@@ -150,6 +156,12 @@ char* PQgetvalue(const PGresult* res, int tup_num, int field_num) {
 }
 int PQisBusy(PGconn* conn) {
   return loaded().PQisBusy(conn);
+}
+int PQnfields(const PGresult* res) {
+  return loaded().PQnfields(res);
+}
+PGnotify* PQnotifies(PGconn* conn) {
+  return loaded().PQnotifies(conn);
 }
 int PQntuples(const PGresult* res) {
   return loaded().PQntuples(res);

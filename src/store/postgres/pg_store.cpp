@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/postgres/event_sql.hpp"
 #include "store/postgres/migrate.hpp"
 
 namespace brisk::store::postgres {
@@ -31,10 +32,16 @@ PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
   Conn first = open_or_throw(url_);
   keys_ = migrate(first.get(), opts.rotate_token_key, opts.migrate);
 
+  Result newest = exec(first.get(), kNewestEventSql, "cannot read the event log");
+  publisher_ = std::make_unique<EventPublisher>(int64_of(newest.get(), 0, 0));
+
   Conn writer_conn = open_or_throw(url_);
   std::string err;
   if (!Writer::prepare(writer_conn.get(), err)) throw std::runtime_error("PostgreSQL: " + err);
   writer_ = std::make_unique<Writer>(url_, std::move(writer_conn), up_, opts.idempotency_ttl_ms);
+  listener_ = std::make_unique<Listener>(url_, *publisher_);
+  writer_->set_events(
+      publisher_.get(), [l = listener_.get()] { l->poke(); }, opts.event_window);
 
   const unsigned readers = std::max(1u, opts.readers);
   const unsigned pool = std::max(readers, opts.pool ? opts.pool : 2 * readers);
@@ -60,7 +67,13 @@ PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
 PgStore::~PgStore() {
   stop();
   writer_.reset();
+  listener_.reset();
   readers_.clear();
+}
+
+void PgStore::set_event_sink(EventSink* sink) {
+  publisher_->set_sink(sink);
+  if (sink) std::call_once(listener_started_, [this] { listener_->start(); });
 }
 
 void PgStore::stop() {
@@ -71,6 +84,7 @@ void PgStore::stop() {
   cv_.notify_all();
   if (health_thread_.joinable()) health_thread_.join();
   if (writer_) writer_->stop();
+  if (listener_) listener_->stop();
   for (auto& r : readers_) r->detach();
 }
 

@@ -1,9 +1,11 @@
 // The PostgreSQL store: several brisk instances share one database. Per
 // instance: a reader per event-loop thread with its own connections
-// (--db-pool in all), one writer connection that group-commits, and a
-// health check that keeps `up` current and replaces lost read connections.
-// The schema is migrated on open under an advisory lock; the signing keys
-// live in the database, so every instance signs and checks with the same.
+// (--db-pool in all), one writer connection that group-commits, one
+// connection that LISTENs for other instances' events (listener.hpp), and
+// a health check that keeps `up` current and replaces lost read
+// connections. The schema is migrated on open under an advisory lock; the
+// signing keys live in the database, so every instance signs and checks
+// with the same.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -13,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "store/postgres/event_publisher.hpp"
+#include "store/postgres/listener.hpp"
 #include "store/postgres/migrate.hpp"
 #include "store/postgres/reader.hpp"
 #include "store/postgres/writer.hpp"
@@ -35,10 +39,10 @@ class PgStore final : public Store {
   std::string cursor_key() override { return keys_.cursor_key; }
   std::string token_key() override { return keys_.token_key; }
   CommitStats commit_stats() const override { return writer_->stats(); }
-  // No event log on PostgreSQL yet (issue 13's cross-instance part):
-  // nothing is published, and GET /tasks/events answers 501.
-  void set_event_sink(EventSink*) override {}
-  bool has_event_log() const override { return false; }
+  // Committed events of every instance: this writer's at once, the others'
+  // through the listener (listener.hpp), which starts with the first sink
+  // (a command-line tool sets none, and opens no LISTEN connection).
+  void set_event_sink(EventSink* sink) override;
   void stop() override;
   // scans.cpp: blocking, each on a connection of its own (command-line tools).
   void scan_users(const std::function<void(const UserRow&)>& fn) override;
@@ -54,7 +58,10 @@ class PgStore final : public Store {
   std::string url_;
   std::atomic<bool> up_{true};
   Keys keys_;
+  std::unique_ptr<EventPublisher> publisher_;
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Listener> listener_;
+  std::once_flag listener_started_;
   std::vector<std::unique_ptr<PgReader>> readers_;
   // The health check's thread and connection.
   Conn health_;

@@ -77,11 +77,12 @@ class PgReader final : public Reader {
   void user_by_name_async(std::string_view username, ReadDone<UserRead> done) override;
   ReadStatus user_by_id(const util::Uuid&, UserRow&) override { return ReadStatus::kWouldBlock; }
   void user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) override;
-  // Never asked: the store has no event log (PgStore::has_event_log).
   ReadStatus events(const EventRange&, const std::function<void(const EventView&)>&,
                     EventPage&) override {
-    return ReadStatus::kError;
+    return ReadStatus::kWouldBlock;
   }
+  // event_reads.cpp: one statement, so the page and its bounds share a snapshot.
+  void events_async(const EventRange& q, ReadDone<EventsRead> done) override;
 
  private:
   // Gets a statement's first result (null when the connection was lost),

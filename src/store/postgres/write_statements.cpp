@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "store/postgres/event_sql.hpp"
 #include "store/postgres/rows.hpp"
 #include "store/postgres/text_index.hpp"
 
@@ -45,7 +46,7 @@ int updatable_params() {
 // record another instance committed after this statement's snapshot makes
 // the claim fail (ON CONFLICT ... WHERE false): that request was in flight,
 // and this one gets 409.
-std::string insert_keyed_sql(const std::string& cols) {
+std::string insert_keyed_sql(const std::string& cols, bool event) {
   const std::string k = std::to_string(kTaskParams + 1);      // key
   const std::string req = std::to_string(kTaskParams + 2);    // request body
   const std::string since = std::to_string(kTaskParams + 3);  // unexpired from
@@ -64,37 +65,60 @@ std::string insert_keyed_sql(const std::string& cols) {
          since +
          "::bigint RETURNING 1),"
          " ins AS (INSERT INTO tasks (" +
-         cols + ") SELECT " + task_values(1) +
-         " FROM claim)"
-         " SELECT (SELECT count(*) FROM claim), p.request = $" +
-         req +
-         "::bytea, p.response,"
-         " p.task_id FROM (SELECT 1) AS one LEFT JOIN prev AS p ON true";
+         cols + ") SELECT " + task_values(1) + " FROM claim" +
+         (event ? " RETURNING owner), " + event_cte("ins", kTaskParams + 4) : ")") +
+         " SELECT (SELECT count(*) FROM claim), p.request = $" + req +
+         "::bytea, p.response, p.task_id" + (event ? ", (SELECT id FROM e)" : "") +
+         " FROM (SELECT 1) AS one LEFT JOIN prev AS p ON true";
 }
 
 // Compare-and-set: the row changes only at the expected version. The
 // second column (the row's owner in the statement's snapshot) tells a
 // missing task from a moved-on version.
-std::string update_sql() {
+std::string update_sql(bool event) {
   const int w = updatable_params() + 1;
   const std::string id = "$" + std::to_string(w) + "::uuid";
   return "WITH u AS (UPDATE tasks SET " + set_list() + " WHERE id = " + id + " AND owner = $" +
          std::to_string(w + 1) + "::bigint AND version = $" + std::to_string(w + 2) +
-         "::bigint RETURNING 1) SELECT (SELECT count(*) FROM u),"
-         " (SELECT owner FROM tasks WHERE id = " +
-         id + ")";
+         "::bigint RETURNING owner)" + (event ? ", " + event_cte("u", w + 3) : "") +
+         " SELECT (SELECT count(*) FROM u), (SELECT owner FROM tasks WHERE id = " + id + ")" +
+         (event ? ", (SELECT id FROM e)" : "");
+}
+
+std::string remove_sql(bool event) {
+  std::string sql =
+      "WITH d AS (DELETE FROM tasks WHERE id = $1::uuid AND owner = $2::bigint"
+      " AND version = $3::bigint RETURNING owner)";
+  if (event) sql += ", " + event_cte("d", 4);
+  sql += " SELECT (SELECT count(*) FROM d), (SELECT owner FROM tasks WHERE id = $1::uuid)";
+  if (event) sql += ", (SELECT id FROM e)";
+  return sql;
+}
+
+// The variants of the task statements that also log the command's event
+// (kind and data as the last two parameters) when the change happens, and
+// answer its id as their last column (NULL when it did not happen).
+void add_event_statements(std::vector<Prepared>& s, const std::string& cols) {
+  const std::string insert = "INSERT INTO tasks (" + cols + ") VALUES (" + task_values(1) + ")";
+  s.push_back({"insert_ev", "WITH t AS (" + insert + " RETURNING owner), " +
+                                event_cte("t", kTaskParams + 1) + " SELECT (SELECT id FROM e)"});
+  s.push_back({"insert_keyed_ev", insert_keyed_sql(cols, true)});
+  s.push_back({"update_ev", update_sql(true)});
+  s.push_back({"remove_ev", remove_sql(true)});
+  s.push_back({"import_task_ev",
+               "WITH t AS (" + insert + " ON CONFLICT (id) DO NOTHING RETURNING owner), " +
+                   event_cte("t", kTaskParams + 1) + " SELECT 1, (SELECT id FROM e) FROM t"});
+  s.push_back({"event_lock", kEventLockSql});
+  s.push_back({"events_end", events_end_sql()});
 }
 
 std::vector<Prepared> make_statements() {
   const std::string cols = column_names(kTaskCols) + kDerived;
   std::vector<Prepared> s;
   s.push_back({"insert", "INSERT INTO tasks (" + cols + ") VALUES (" + task_values(1) + ")"});
-  s.push_back({"insert_keyed", insert_keyed_sql(cols)});
-  s.push_back({"update", update_sql()});
-  s.push_back({"remove",
-               "WITH d AS (DELETE FROM tasks WHERE id = $1::uuid AND owner = $2::bigint"
-               " AND version = $3::bigint RETURNING 1) SELECT (SELECT count(*) FROM d),"
-               " (SELECT owner FROM tasks WHERE id = $1::uuid)"});
+  s.push_back({"insert_keyed", insert_keyed_sql(cols, false)});
+  s.push_back({"update", update_sql(false)});
+  s.push_back({"remove", remove_sql(false)});
   s.push_back({"create_user", "INSERT INTO users (" + column_names(kUserCols) + ") VALUES (" +
                                   placeholders(kUserCols, 1) +
                                   ") ON CONFLICT (username) DO NOTHING RETURNING owner"});
@@ -112,6 +136,7 @@ std::vector<Prepared> make_statements() {
                                   ") ON CONFLICT (id) DO NOTHING RETURNING 1"});
   s.push_back({"purge", "DELETE FROM idempotency WHERE created_at < $1::bigint"});
   s.push_back({"ping", "SELECT 1"});
+  add_event_statements(s, cols);
   return s;
 }
 
@@ -126,10 +151,18 @@ void bind_task(Params& p, const TaskRow& t, bool updatable_only) {
   p.text(bytea_array(t.tags)).text(search_vector(t.title, t.description, t.tags)).bytea(key);
 }
 
+// A task statement, or its variant that logs `e` (kind 0: no event) with
+// e's kind and data as its last parameters.
+const char* with_event(const Event& e, Params& p, const char* plain, const char* logged) {
+  if (e.kind == 0) return plain;
+  p.integer(std::int64_t{e.kind}).text(std::string_view(e.data));
+  return logged;
+}
+
 const char* bind(const CreateTask& t, Params& p, BatchKeys& keys, WriteResult& res) {
   if (t.idempotency.key.empty()) {
     bind_task(p, t.row, false);
-    return "insert";
+    return with_event(t.event, p, "insert", "insert_ev");
   }
   if (!keys.emplace(t.row.owner, t.idempotency.key).second) {
     res.status = WriteResult::Status::kIdempotencyInFlight;
@@ -137,18 +170,18 @@ const char* bind(const CreateTask& t, Params& p, BatchKeys& keys, WriteResult& r
   }
   bind_task(p, t.row, false);
   p.text(t.idempotency.key).bytea(t.idempotency.request_body).integer(t.idempotency.since);
-  return "insert_keyed";
+  return with_event(t.event, p, "insert_keyed", "insert_keyed_ev");
 }
 
 const char* bind(const UpdateTask& u, Params& p, BatchKeys&, WriteResult&) {
   bind_task(p, u.row, true);
   p.uuid(u.row.id).integer(u.row.owner).integer(u.expected_version);
-  return "update";
+  return with_event(u.event, p, "update", "update_ev");
 }
 
 const char* bind(const DeleteTask& d, Params& p, BatchKeys&, WriteResult&) {
   p.uuid(d.id).integer(d.owner).integer(d.expected_version);
-  return "remove";
+  return with_event(d.event, p, "remove", "remove_ev");
 }
 
 const char* bind(const CreateUser& u, Params& p, BatchKeys&, WriteResult&) {
@@ -174,7 +207,7 @@ const char* bind(const DeleteUser& d, Params& p, BatchKeys&, WriteResult&) {
 
 const char* bind(const ImportTask& t, Params& p, BatchKeys&, WriteResult&) {
   bind_task(p, t.row, false);
-  return "import_task";
+  return with_event(t.event, p, "import_task", "import_task_ev");
 }
 
 void read(const CreateTask& t, const PGresult* r, WriteResult& res) {
@@ -258,8 +291,35 @@ const char* bind_command(const Command& cmd, Params& p, BatchKeys& keys, WriteRe
   return std::visit([&](const auto& c) { return bind(c, p, keys, res); }, cmd);
 }
 
-void read_answer(const Command& cmd, const PGresult* r, WriteResult& res) {
+void read_answer(Command& cmd, const PGresult* r, WriteResult& res) {
   std::visit([&](const auto& c) { read(c, r, res); }, cmd);
+  Owner owner = 0;
+  const Event* e = event_of(cmd, owner);
+  // The *_ev statements answer the logged event's id as their last column
+  // (NULL when the change did not happen).
+  if (!e || e->kind == 0 || res.status != WriteResult::Status::kOk) return;
+  const int last = PQnfields(r) - 1;
+  if (PQntuples(r) == 1 && last >= 0 && !PQgetisnull(r, 0, last)) {
+    res.event_id = int64_of(r, 0, last);
+  }
+}
+
+Event* event_of(Command& cmd, Owner& owner) {
+  Event* e = nullptr;
+  if (auto* c = std::get_if<CreateTask>(&cmd)) {
+    owner = c->row.owner;
+    e = &c->event;
+  } else if (auto* u = std::get_if<UpdateTask>(&cmd)) {
+    owner = u->row.owner;
+    e = &u->event;
+  } else if (auto* d = std::get_if<DeleteTask>(&cmd)) {
+    owner = d->owner;
+    e = &d->event;
+  } else if (auto* t = std::get_if<ImportTask>(&cmd)) {
+    owner = t->row.owner;
+    e = &t->event;
+  }
+  return e;
 }
 
 }  // namespace brisk::store::postgres

@@ -29,7 +29,11 @@ using BatchKeys = std::set<std::pair<Owner, std::string>>;
 // nullptr when the command is answered without one (then `res` is set).
 const char* bind_command(const Command& cmd, Params& p, BatchKeys& keys, WriteResult& res);
 
-// Sets `res` from the answer `r` of `cmd`'s statement in a committed batch.
-void read_answer(const Command& cmd, const PGresult* r, WriteResult& res);
+// Sets `res` from the answer `r` of `cmd`'s statement in a committed batch
+// (with event_id when it logged an event).
+void read_answer(Command& cmd, const PGresult* r, WriteResult& res);
+
+// The event a task command carries, and its owner; null for the others.
+Event* event_of(Command& cmd, Owner& owner);
 
 }  // namespace brisk::store::postgres

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -19,6 +20,14 @@ constexpr int kMaxAttempts = 5;
 
 bool send(PGconn* c, const char* name, Params& p) {
   return PQsendQueryPrepared(c, name, p.size(), p.values(), p.lengths(), nullptr, 0) == 1;
+}
+
+bool may_log_events(std::vector<WriteRequest>& batch) {
+  return std::any_of(batch.begin(), batch.end(), [](WriteRequest& r) {
+    Owner owner = 0;
+    const Event* e = event_of(r.command, owner);
+    return e && e->kind != 0;
+  });
 }
 
 }  // namespace
@@ -79,6 +88,13 @@ Writer::Writer(std::string url, Conn conn, std::atomic<bool>& up, std::int64_t i
       conn_(std::move(conn)),
       up_(up),
       idempotency_ttl_ms_(idempotency_ttl_ms) {}
+
+void Writer::set_events(EventPublisher* publisher, std::function<void()> behind,
+                        std::int64_t window) {
+  publisher_ = publisher;
+  behind_ = std::move(behind);
+  event_window_ = std::max<std::int64_t>(1, window);
+}
 
 Writer::~Writer() {
   stop();
@@ -153,7 +169,11 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
     outcome = attempt(batch, results);
     if (outcome != Outcome::kRetry) break;
   }
-  if (outcome == Outcome::kCommitted) counters_.record(batch.size());
+  if (outcome == Outcome::kCommitted) {
+    counters_.record(batch.size());
+    // Before the answers: a stream hears of a change no later than its writer.
+    publish(batch, results);
+  }
   const WriteResult::Status failed =
       outcome == Outcome::kLost ? WriteResult::Status::kUnavailable : WriteResult::Status::kError;
   // Every completion is handed over before any requester thread is woken.
@@ -182,7 +202,13 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
   std::size_t statements = 0;
   BatchKeys keys;
   Params p;
+  // A batch that may log events takes the event lock first (event_sql.hpp).
+  const bool events = may_log_events(batch);
   bool sent = true;
+  if (events) {
+    sent = send(c, "event_lock", p);
+    ++statements;
+  }
   for (std::size_t i = 0; i < batch.size() && sent; ++i) {
     results[i] = WriteResult{};
     p.clear();
@@ -197,6 +223,13 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
     p.clear();
     p.integer(now - idempotency_ttl_ms_);
     sent = send(c, "purge", p);
+    ++statements;
+  }
+  if (sent && events) {
+    // Prunes a tenth of the window at a time, and sends NOTIFY.
+    p.clear();
+    p.integer(event_window_).integer(std::max<std::int64_t>(1, event_window_ / 10));
+    sent = send(c, "events_end", p);
     ++statements;
   }
   if (!sent) {
@@ -233,6 +266,21 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
     read_answer(batch[i].command, answers[static_cast<std::size_t>(stmt_of[i])].get(), results[i]);
   }
   return Outcome::kCommitted;
+}
+
+// After COMMIT: the batch's logged events, in id order, to the publisher.
+void Writer::publish(std::vector<WriteRequest>& batch, const std::vector<WriteResult>& results) {
+  if (!publisher_) return;
+  std::vector<LoggedEvent> events;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (results[i].status != WriteResult::Status::kOk || results[i].event_id <= 0) continue;
+    Owner owner = 0;
+    Event* e = event_of(batch[i].command, owner);
+    if (e) events.push_back({results[i].event_id, owner, e->kind, std::move(e->data)});
+  }
+  std::sort(events.begin(), events.end(),
+            [](const LoggedEvent& a, const LoggedEvent& b) { return a.id < b.id; });
+  if (!publisher_->offer(std::move(events)) && behind_) behind_();
 }
 
 }  // namespace brisk::store::postgres

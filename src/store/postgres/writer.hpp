@@ -14,10 +14,12 @@
 // shared state (a WriteQueue).
 #pragma once
 #include <atomic>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/postgres/event_publisher.hpp"
 #include "store/postgres/pg.hpp"
 #include "store/store.hpp"
 #include "store/write_queue.hpp"
@@ -41,6 +43,12 @@ class Writer {
   // (any thread), rather than failing that batch on a dead socket.
   void reset() { reset_.store(true, std::memory_order_release); }
 
+  // The event log (event_sql.hpp): committed events go to `publisher`
+  // (when they do not follow the newest published id, `behind` is called
+  // so that the log is read); the log keeps the newest `window` events.
+  // Before start().
+  void set_events(EventPublisher* publisher, std::function<void()> behind, std::int64_t window);
+
   // Prepares the writer's statements on `c` and puts it in pipeline mode.
   // False (with `error`) if that fails.
   static bool prepare(PGconn* c, std::string& error);
@@ -50,6 +58,7 @@ class Writer {
   void run();
   void commit(std::vector<WriteRequest>& batch);
   Outcome attempt(std::vector<WriteRequest>& batch, std::vector<WriteResult>& results);
+  void publish(std::vector<WriteRequest>& batch, const std::vector<WriteResult>& results);
   bool connected();
   void lose(const std::string& why);
 
@@ -60,6 +69,9 @@ class Writer {
   std::int64_t last_purge_ms_ = 0;
   std::atomic<bool> reset_{false};
   CommitCounters counters_;
+  EventPublisher* publisher_ = nullptr;
+  std::function<void()> behind_;
+  std::int64_t event_window_ = 10'000;
 
   WriteQueue queue_;
   std::thread thread_;

@@ -251,15 +251,24 @@ void PgReader::process(Link& l) {
       }
       continue;
     }
+    ReadStatus status = good ? ReadStatus::kOk : ReadStatus::kError;
     if (!good && done.first) {
       ExecStatusType st = PQresultStatus(done.first.get());
-      if (st != PGRES_PIPELINE_ABORTED) {
+      if (st == PGRES_PIPELINE_ABORTED) {
+        // An earlier statement of the same Sync failed (a list over its
+        // statement_timeout): this read did not run. Once more, on its own.
+        if (Link* other = done.request && !done.request->retried ? pick() : nullptr) {
+          done.request->retried = true;
+          send(*other, std::move(done.request));
+          continue;
+        }
+      } else if (sqlstate(done.first.get()) == "57014") {
+        status = ReadStatus::kTimeout;  // statement_timeout: the query time budget
+      } else {
         spdlog::error("PostgreSQL: read failed: {}", message(done.first.get()));
       }
     }
-    if (done.request) {
-      done.request->handler(done.first.get(), good ? ReadStatus::kOk : ReadStatus::kError);
-    }
+    if (done.request) done.request->handler(done.first.get(), status);
   }
 }
 
@@ -348,7 +357,10 @@ void PgReader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> d
   });
 }
 
-void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
+// `waiter` is not needed: the reads wait on the database server, not on a
+// pool of this process (statement_timeout bounds them).
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
+void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter /*waiter*/) {
   run([this, q, done = std::move(done)]() mutable {
     Link* l = detached_ ? nullptr : pick();
     ListRead out;

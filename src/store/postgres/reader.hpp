@@ -71,7 +71,7 @@ class PgReader final : public Reader {
                   ListPage&) override {
     return ReadStatus::kWouldBlock;
   }
-  void list_async(const ListSpec& q, ReadDone<ListRead> done) override;
+  void list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter) override;
   bool ping() override;
   ReadStatus user_by_name(std::string_view, UserRow&) override { return ReadStatus::kWouldBlock; }
   void user_by_name_async(std::string_view username, ReadDone<UserRead> done) override;

@@ -23,6 +23,7 @@ void reply_task(Exchange& ex, store::ReadStatus st, std::string_view json, std::
     case store::ReadStatus::kNotFound:
       return reply_not_found(ex, ex.param());
     case store::ReadStatus::kUnavailable:
+    case store::ReadStatus::kTimeout:  // PostgreSQL's statement_timeout: a point read waited
       return auth::reply_unavailable(ex);
     default:
       return api::reply_problem(ex, 500, "the task could not be read");

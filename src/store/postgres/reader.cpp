@@ -228,7 +228,10 @@ void PgReader::process(Link& l) {
     Expect& e = l.expect.front();
     if (e.sync) {
       if (!r) break;  // not expected: wait for more input
-      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) l.expect.pop_front();
+      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+        l.expect.pop_front();
+        l.prepare_timed_out.clear();
+      }
       PQclear(r);
       continue;
     }
@@ -246,15 +249,24 @@ void PgReader::process(Link& l) {
     const bool good = ok(done.first);
     if (!done.prepare.empty()) {
       if (!good) {
-        spdlog::error("PostgreSQL: cannot prepare a read: {}", message(done.first.get()));
         l.prepared.erase(done.prepare);
+        // Parsing waits for the table's lock like the statement would:
+        // the statement that follows answers the timeout.
+        if (sqlstate(done.first.get()) == "57014") {
+          l.prepare_timed_out = done.prepare;
+        } else {
+          spdlog::error("PostgreSQL: cannot prepare a read: {}", message(done.first.get()));
+        }
       }
       continue;
     }
     ReadStatus status = good ? ReadStatus::kOk : ReadStatus::kError;
     if (!good && done.first) {
       ExecStatusType st = PQresultStatus(done.first.get());
-      if (st == PGRES_PIPELINE_ABORTED) {
+      if (st == PGRES_PIPELINE_ABORTED && done.request &&
+          done.request->name == l.prepare_timed_out) {
+        status = ReadStatus::kTimeout;
+      } else if (st == PGRES_PIPELINE_ABORTED) {
         // An earlier statement of the same Sync failed (a list over its
         // statement_timeout): this read did not run. Once more, on its own.
         if (Link* other = done.request && !done.request->retried ? pick() : nullptr) {
@@ -284,6 +296,7 @@ void PgReader::fail(Link& l, const std::string& why) {
   l.expect.clear();
   l.conn.reset();
   l.prepared.clear();
+  l.prepare_timed_out.clear();
   l.reading = l.writing = l.unsynced = false;
   ++l.generation;
   live_.fetch_sub(1, std::memory_order_acq_rel);

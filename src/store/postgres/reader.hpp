@@ -109,6 +109,8 @@ class PgReader final : public Reader {
     std::set<std::string> prepared;
     bool reading = false, writing = false, unsynced = false;
     std::uint64_t generation = 0;
+    // The statement whose Prepare statement_timeout stopped, until the Sync.
+    std::string prepare_timed_out;
   };
 
   void run(std::function<void()> f);

@@ -262,11 +262,11 @@ void PgReader::process(Link& l) {
     }
     ReadStatus status = good ? ReadStatus::kOk : ReadStatus::kError;
     if (!good && done.first) {
-      ExecStatusType st = PQresultStatus(done.first.get());
-      if (st == PGRES_PIPELINE_ABORTED && done.request &&
-          done.request->name == l.prepare_timed_out) {
-        status = ReadStatus::kTimeout;
-      } else if (st == PGRES_PIPELINE_ABORTED) {
+      const bool aborted = PQresultStatus(done.first.get()) == PGRES_PIPELINE_ABORTED;
+      if (aborted ? done.request && done.request->name == l.prepare_timed_out
+                  : sqlstate(done.first.get()) == "57014") {
+        status = ReadStatus::kTimeout;  // statement_timeout: the query time budget
+      } else if (aborted) {
         // An earlier statement of the same Sync failed (a list over its
         // statement_timeout): this read did not run. Once more, on its own.
         if (Link* other = done.request && !done.request->retried ? pick() : nullptr) {
@@ -274,8 +274,6 @@ void PgReader::process(Link& l) {
           send(*other, std::move(done.request));
           continue;
         }
-      } else if (sqlstate(done.first.get()) == "57014") {
-        status = ReadStatus::kTimeout;  // statement_timeout: the query time budget
       } else {
         spdlog::error("PostgreSQL: read failed: {}", message(done.first.get()));
       }

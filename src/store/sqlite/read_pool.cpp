@@ -42,9 +42,11 @@ void ReadPool::release(const std::string& client) {
 void ReadPool::submit(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter) {
   ReadStatus refused = ReadStatus::kOk;
   std::vector<Job> dropped;
+  auto answer_dropped = [&dropped] {
+    for (Job& j : dropped) j.done(ListRead{ReadStatus::kCancelled, {}, 0, {}});
+  };
   {
-    std::lock_guard lock(mu_);
-    const std::size_t places = opts_.threads + opts_.queue;
+    std::unique_lock lock(mu_);
     // Lists nobody waits for any more give their places back first (the
     // queue is short: a few dozen at most).
     for (auto it = queue_.begin(); it != queue_.end();) {
@@ -56,27 +58,24 @@ void ReadPool::submit(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter wai
       dropped.push_back(std::move(*it));
       it = queue_.erase(it);
     }
+    const std::size_t places = opts_.threads + opts_.queue;
+    auto held = per_client_.find(waiter.client);
     if (stopping_) {
       refused = ReadStatus::kUnavailable;
-    } else if (running_ + queue_.size() >= places) {
+    } else if (running_ + queue_.size() >= places ||
+               (held != per_client_.end() && held->second >= opts_.per_client)) {
       refused = ReadStatus::kBusy;
-    } else if (!waiter.client.empty()) {
-      auto it = per_client_.find(waiter.client);
-      const unsigned held = it == per_client_.end() ? 0 : it->second;
-      if (held >= opts_.per_client) {
-        refused = ReadStatus::kBusy;
-      } else {
-        per_client_[waiter.client] = held + 1;
-      }
+    } else {
+      if (!waiter.client.empty()) ++per_client_[waiter.client];
+      queue_.push_back({q, std::move(done), std::move(waiter)});
+      lock.unlock();
+      cv_.notify_one();
+      answer_dropped();
+      return;
     }
-    if (refused == ReadStatus::kOk) queue_.push_back({q, std::move(done), std::move(waiter)});
   }
-  for (Job& j : dropped) j.done(ListRead{ReadStatus::kCancelled, {}, 0, {}});
-  if (refused == ReadStatus::kOk) {
-    cv_.notify_one();
-  } else {
-    done(ListRead{refused, {}, 0, {}});
-  }
+  answer_dropped();
+  done(ListRead{refused, {}, 0, {}});
 }
 
 void ReadPool::finish(Job& job, ListRead&& r) {

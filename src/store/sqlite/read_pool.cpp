@@ -17,12 +17,9 @@ constexpr int kStarvedFactor = 5;
 }  // namespace
 
 ReadPool::ReadPool(const std::string& path, const char* vfs, const ReadPoolOptions& opts)
-    : opts_(opts) {
+    : opts_(opts), path_(path), vfs_(vfs) {
   opts_.threads = std::max(1u, opts_.threads);
-  for (unsigned i = 0; i < opts_.threads; ++i) {
-    readers_.push_back(std::make_unique<SqliteReader>(path, vfs, nullptr));
-  }
-  for (auto& r : readers_) threads_.emplace_back([this, &r] { run(*r); });
+  for (unsigned i = 0; i < opts_.threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
 ReadPool::~ReadPool() {
@@ -86,7 +83,7 @@ void ReadPool::finish(Job& job, ListRead&& r) {
   job.done(std::move(r));
 }
 
-void ReadPool::run(SqliteReader& reader) {
+void ReadPool::run() {
   // Below the event loops (nice 10: about a tenth of their weight when they
   // compete for a core), so that a costly list takes what they leave and
   // never stretches their cheap requests. Per thread on Linux.
@@ -94,6 +91,7 @@ void ReadPool::run(SqliteReader& reader) {
   if (::setpriority(PRIO_PROCESS, tid, 10) != 0) {
     spdlog::debug("costly-read thread keeps its priority (setpriority failed)");
   }
+  std::unique_ptr<SqliteReader> reader;
   for (;;) {
     Job job;
     {
@@ -105,8 +103,19 @@ void ReadPool::run(SqliteReader& reader) {
       ++running_;
     }
     ListRead r;
+    if (!reader) {
+      // Opened at the first list, not before: a server that never gets a
+      // costly list keeps the memory of two connections (about 5 MB).
+      try {
+        reader = std::make_unique<SqliteReader>(path_, vfs_, nullptr);
+      } catch (const std::exception& e) {
+        spdlog::error("costly-read thread: {}", e.what());
+      }
+    }
     if (cancelled(job)) {
       r.status = ReadStatus::kCancelled;
+    } else if (!reader) {
+      r.status = ReadStatus::kError;
     } else {
       // The budget is work (CPU time): the pool runs below the event loops,
       // and a list that waits for a core is not the more expensive for it.
@@ -117,7 +126,7 @@ void ReadPool::run(SqliteReader& reader) {
         limits.deadline = std::chrono::steady_clock::now() + kStarvedFactor * opts_.timeout;
       }
       limits.cancel = job.waiter.cancel.get();
-      r.status = reader.list_limited(
+      r.status = reader->list_limited(
           job.q,
           [&r](std::string_view json) {
             if (r.count++ > 0) r.rows.push_back(',');

@@ -36,7 +36,7 @@ struct ReadPoolOptions {
 
 class ReadPool {
  public:
-  // Opens one read connection per thread; throws std::runtime_error.
+  // Starts the threads; each opens its read connection at its first list.
   ReadPool(const std::string& path, const char* vfs, const ReadPoolOptions& opts);
   ~ReadPool();
   ReadPool(const ReadPool&) = delete;
@@ -55,7 +55,7 @@ class ReadPool {
     ReadDone<ListRead> done;
     ReadWaiter waiter;
   };
-  void run(SqliteReader& reader);
+  void run();
   void finish(Job& job, ListRead&& r);
   static bool cancelled(const Job& j);
   // Gives back a place `client` held (with mu_ held).
@@ -68,7 +68,8 @@ class ReadPool {
   unsigned running_ = 0;
   std::unordered_map<std::string, unsigned> per_client_;  // places held, by client
   bool stopping_ = false;
-  std::vector<std::unique_ptr<SqliteReader>> readers_;
+  std::string path_;
+  const char* vfs_;
   std::vector<std::thread> threads_;
 };
 

@@ -104,7 +104,10 @@ in /var/lib/brisk.")
 # opensysusers/opentmpfiles on systems without it). deb-systemd-helper and
 # deb-systemd-invoke come from init-system-helpers, which is Essential.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd | systemd-sysusers, systemd | systemd-tmpfiles")
+# libpq5: loaded by dlopen on the first postgres:// connection (libpq_shim.hpp),
+# so shlibdeps cannot see it; pipeline mode needs libpq 14 or newer.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "libpq5 (>= 14), systemd | systemd-sysusers, systemd | systemd-tmpfiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${BRISK_PACKAGING_DIR}/debian/conffiles ${BRISK_PACKAGING_DIR}/debian/postinst
     ${BRISK_PACKAGING_DIR}/debian/prerm ${BRISK_PACKAGING_DIR}/debian/postrm)

@@ -5,6 +5,28 @@
 
 namespace brisk::api {
 
+namespace {
+// A name that did not decode, as it can appear in a problem's `loc`: the
+// raw bytes when they are UTF-8, otherwise with every byte from 0x80 up
+// written as %XX (an answer must be valid UTF-8 JSON whatever was sent).
+std::string shown_name(std::string_view raw) {
+  if (util::utf8_valid(raw)) return std::string(raw);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : raw) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
 std::vector<QueryParam> parse_query(std::string_view query, std::span<const QueryParamDecl> decls,
                                     Errors& errs) {
   std::vector<QueryParam> out;
@@ -20,7 +42,7 @@ std::vector<QueryParam> parse_query(std::string_view query, std::span<const Quer
         eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
     QueryParam p;
     if (!util::percent_decode(raw_name, p.name)) {
-      errs.push_back({"query", std::string(raw_name), -1, "query_parsing",
+      errs.push_back({"query", shown_name(raw_name), -1, "query_parsing",
                       "Malformed percent-encoding in the parameter name"});
       continue;
     }

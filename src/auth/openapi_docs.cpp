@@ -23,6 +23,12 @@ constexpr std::string_view kTag = "accounts";
 const api::HeaderDoc kRetryAfter{"Retry-After", "Whole seconds until logins are allowed again.",
                                  R"({"type":"integer","minimum":1})"};
 const api::HeaderDoc* const kRetryAfterHeaders[] = {&kRetryAfter};
+const api::HeaderDoc kBusyRetryAfter{"Retry-After", "Whole seconds to wait before retrying.",
+                                     R"({"type":"integer","minimum":1})"};
+const api::HeaderDoc* const kBusyHeaders[] = {&kBusyRetryAfter};
+constexpr std::string_view kBusyDoc =
+    "More password checks are waiting than brisk queues (16 behind the running one: each "
+    "Argon2id hash takes 64 MiB, so they run one at a time); see Retry-After.";
 
 const ResponseDoc kRegisterResponses[] = {
     {.status = 201,
@@ -41,6 +47,8 @@ const ResponseDoc kRegisterResponses[] = {
         R"([{"loc": ["body", "password"], "msg": "String should have at least 8 characters",
                       "type": "string_too_short"}])"),
     api::problem(500, "The account could not be stored.", "the account could not be stored"),
+    api::problem(503, kBusyDoc, "too many password checks at once; retry in a second",
+                 kBusyHeaders),
 };
 
 constexpr std::string_view kTokenMediaTypes[] = {"application/json",
@@ -67,6 +75,8 @@ const ResponseDoc kTokenResponses[] = {
                  "see Retry-After.",
                  "too many failed logins; retry later", kRetryAfterHeaders),
     api::problem(500, "The account could not be read.", "the account could not be read"),
+    api::problem(503, kBusyDoc, "too many password checks at once; retry in a second",
+                 kBusyHeaders),
 };
 
 const ResponseDoc kMeResponses[] = {

@@ -10,6 +10,7 @@
 #include "auth/password.hpp"
 #include "auth/store_reads.hpp"
 #include "auth/user.hpp"
+#include "http/problem.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -28,6 +29,18 @@ bool accounts_enabled(Exchange& ex, const Authenticator& auth) {
   return false;
 }
 
+// At most this many password hashes wait for the hashing thread. The
+// threads bound the memory (Argon2id holds 64 MiB per hash); this bounds
+// the wait (16 x ~70 ms). Beyond it the answer is 503 with Retry-After,
+// before any work, for known and unknown users alike.
+constexpr std::size_t kMaxWaitingHashes = 16;
+
+void reply_busy(Exchange& ex) {
+  http::ResponseBuilder rb = ex.respond(503);
+  rb.header("Retry-After", std::int64_t{1});
+  http::write_problem(rb, "too many password checks at once; retry in a second");
+}
+
 class Register final : public http::Handler {
  public:
   explicit Register(AuthContext& c) : ctx_(c) {}
@@ -41,7 +54,7 @@ class Register final : public http::Handler {
     if (!errs.empty()) return api::reply_invalid(ex, errs);
     http::Deferred d = ex.defer();
     store::Store& st = ctx_.store;
-    ctx_.hashing.post([d, cred = std::move(cred), &st]() mutable {
+    auto job = [d, cred = std::move(cred), &st]() mutable {
       store::CreateUser cmd;
       store::UserRow& u = cmd.row;
       u.created_at = util::now_unix_ms();
@@ -69,7 +82,8 @@ class Register final : public http::Handler {
             });
           }};
       st.submit(std::move(w));
-    });
+    };
+    if (!ctx_.hashing.try_post(std::move(job), kMaxWaitingHashes)) d.complete(reply_busy);
   }
 
  private:
@@ -112,8 +126,8 @@ std::string form_as_json(std::string_view body) {
 // or the one 401 both failures share.
 void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow&& user,
                     std::string&& password, std::string&& user_key, std::string&& addr_key) {
-  c.hashing.post([d, &c, found, user = std::move(user), password = std::move(password),
-                  user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
+  auto job = [d, &c, found, user = std::move(user), password = std::move(password),
+              user_key = std::move(user_key), addr_key = std::move(addr_key)]() mutable {
     // A disabled account is refused like a wrong password (the hash still runs).
     bool ok = found ? verify_password(user.password_hash, password) && !user.disabled
                     : verify_password_for_unknown_user(password);
@@ -133,7 +147,8 @@ void check_password(AuthContext& c, http::Deferred d, bool found, store::UserRow
       rb.header("Cache-Control", "no-store");
       rb.body(kJson, serialize(TokenView{token, "bearer", kTokenLifetimeSeconds}));
     });
-  });
+  };
+  if (!c.hashing.try_post(std::move(job), kMaxWaitingHashes)) d.complete(reply_busy);
 }
 
 class Token final : public http::Handler {

@@ -67,6 +67,7 @@ int serve(const Config& cfg) {
   so.port = cfg.port;
   so.threads = cfg.threads;
   so.rate_limit = cfg.rate_limit;
+  so.max_connections = cfg.max_connections;
   // The access log is an info-level log: a higher --log-level turns it off.
   so.access_log = cfg.access_log && spdlog::should_log(spdlog::level::info);
   so.log_format = cfg.json_logs ? http::LogFormat::kJson : http::LogFormat::kText;
@@ -129,8 +130,9 @@ int serve(const Config& cfg) {
   std::fflush(stdout);
   // After the listening line: whoever waits for either sees the same order.
   tell_systemd("READY=1\nSTATUS=listening on " + url);
-  spdlog::info("serving with {} thread(s), authentication {}, database {}", cfg.threads,
-               auth_required ? "required" : "off (single user)", cfg.db);
+  spdlog::info("serving with {} thread(s), authentication {}, database {}, at most {} connections",
+               cfg.threads, auth_required ? "required" : "off (single user)", cfg.db,
+               server.max_connections());
   // Start-up is done: migrations, statement preparation and compressing the
   // OpenAPI document freed more than brisk keeps. Hand those pages back
   // rather than hold them for the life of the process.
@@ -207,6 +209,11 @@ Command add_serve(CLI::App& app) {
       ->check(whole_number(1, 256));
   cmd->add_option("--rate-limit", args->rate, "Per-client request rate, N/s (burst N)")
       ->envname("BRISK_RATE_LIMIT");
+  cmd->add_option("--max-connections", cfg->max_connections,
+                  "Connections held at once (default 16384, at most the open-file limit less "
+                  "256); beyond it a new connection gets 503 and is closed")
+      ->envname("BRISK_MAX_CONNECTIONS")
+      ->check(whole_number(1, 10'000'000));
   cmd->add_option("--query-timeout", args->query_timeout,
                   "Time budget of an expensive read (a search, a large list): Nms or Ns; over "
                   "it, 503 (0: none)")

@@ -109,7 +109,9 @@ void RequestHead::add_field(bhttp::field f, std::string_view name, std::string_v
       head_.append(head_, fs.value_off, fs.value_len);
       fs.value_off = static_cast<std::uint32_t>(start);
     }
-    head_.append(", ").append(value);
+    // ", " between values, but no trailing space after an empty one: the
+    // joined value stays one a single field line could carry.
+    head_.append(value.empty() ? "," : ", ").append(value);
     fs.value_len = static_cast<std::uint32_t>(head_.size() - fs.value_off);
     fs.repeated = true;
     return;

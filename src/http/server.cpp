@@ -37,6 +37,7 @@ void Worker::remove(Connection* c) {
     *it = conns_.back();
     conns_.pop_back();
     stats_.connections_closed.add();
+    server_.connection_closed();
   }
   // The last connection gone while draining: stop ticking so run() returns.
   if (conns_.empty() && server_.draining()) timer_.cancel();
@@ -138,6 +139,12 @@ std::string Server::bound_host() const {
 }
 
 void Server::listen() {
+  descriptor_limit_ = raise_descriptor_limit();
+  max_connections_ = connection_cap(opts_.max_connections, descriptor_limit_);
+  if (opts_.max_connections && max_connections_ < opts_.max_connections) {
+    spdlog::warn("--max-connections {} is above what {} open files allow: holding at most {}",
+                 opts_.max_connections, descriptor_limit_, max_connections_);
+  }
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(opts_.host, ec);
   if (ec) throw std::runtime_error("invalid listen address '" + opts_.host + "'");
@@ -161,22 +168,58 @@ void Server::listen() {
 
 void Server::accept() {
   Worker& w = *workers_[next_worker_];
-  next_worker_ = (next_worker_ + 1) % workers_.size();
   // Accepting with the worker's io_context yields a socket bound to it, with
   // the concrete io_context executor type (no type-erased executor).
-  acceptor_->async_accept(w.io(),
-                          [this, &w](const boost::system::error_code& ec, Connection::Socket sock) {
-                            if (ec == asio::error::operation_aborted || !acceptor_->is_open())
-                              return;
-                            if (!ec) {
-                              asio::post(w.io(), [&w, sock = std::move(sock)]() mutable {
-                                std::make_shared<Connection>(w, std::move(sock))->start();
-                              });
-                            } else if (ec == asio::error::no_descriptors) {
-                              spdlog::warn("accept: out of file descriptors");
-                            }
-                            accept();
-                          });
+  acceptor_->async_accept(w.io(), [this, &w](const boost::system::error_code& ec, TcpSocket sock) {
+    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+    if (!ec) {
+      accepted(w, std::move(sock));
+    } else if (ec == asio::error::no_descriptors ||
+               ec == boost::system::errc::too_many_files_open_in_system) {
+      return out_of_descriptors();  // accepts again after a pause
+    } else {
+      spdlog::debug("accept: {}", ec.message());
+    }
+    accept();
+  });
+}
+
+void Server::accepted(Worker& w, TcpSocket sock) {
+  next_worker_ = (next_worker_ + 1) % static_cast<unsigned>(workers_.size());
+  if (open_connections_.load(std::memory_order_relaxed) >= max_connections_) {
+    std::uint64_t n = 0;
+    if (refused_log_.note(std::chrono::steady_clock::now(), n)) {
+      spdlog::warn("{} connection(s) answered 503: {} are open (--max-connections)", n,
+                   max_connections_);
+    }
+    asio::post(w.io(), [this, &w, sock = std::move(sock)]() mutable {
+      char id[kMaxRequestId];
+      refuse_connection(std::move(sock), w.date(), w.request_ids().next(id), refusals_);
+    });
+    return;
+  }
+  open_connections_.fetch_add(1, std::memory_order_relaxed);
+  asio::post(w.io(), [&w, sock = std::move(sock)]() mutable {
+    std::make_shared<Connection>(w, std::move(sock))->start();
+  });
+}
+
+// accept() would fail again at once: a loop of it burned a core and wrote
+// a million log lines in 5 s (issue 15). Pause, and log once an interval.
+void Server::out_of_descriptors() {
+  std::uint64_t n = 0;
+  if (descriptors_log_.note(std::chrono::steady_clock::now(), n)) {
+    spdlog::warn(
+        "accept: out of file descriptors ({} open connections, limit {} files); "
+        "pausing accepts for {} ms ({} time(s) since the last report)",
+        open_connections_.load(std::memory_order_relaxed), descriptor_limit_, kAcceptPause.count(),
+        n);
+  }
+  if (!accept_pause_) accept_pause_.emplace(workers_[0]->io());
+  accept_pause_->expires_after(kAcceptPause);
+  accept_pause_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && acceptor_->is_open()) accept();
+  });
 }
 
 void Server::drain() {
@@ -188,6 +231,7 @@ void Server::drain() {
     boost::system::error_code ec;
     acceptor_->close(ec);
     signals_->cancel(ec);
+    if (accept_pause_) accept_pause_->cancel();
   });
   if (on_drain) on_drain();
   for (auto& w : workers_) {

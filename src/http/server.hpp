@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "http/access_log.hpp"
+#include "http/connection_limits.hpp"
 #include "http/limits.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_id.hpp"
@@ -92,6 +93,9 @@ struct ServerOptions {
   unsigned short port = 8000;
   unsigned threads = 1;
   unsigned rate_limit = 0;  // requests per second per client address; 0: off
+  // Connections held at once; 0: kDefaultMaxConnections. Capped by the
+  // descriptor limit (connection_limits.hpp).
+  unsigned max_connections = 0;
   bool access_log = false;  // a line per request on standard error
   LogFormat log_format = LogFormat::kText;
   Limits limits;
@@ -101,9 +105,14 @@ class Server {
  public:
   Server(ServerOptions opts, const Router& router);
   ~Server();
-  // Binds and listens, and catches SIGINT and SIGTERM from then on; throws
-  // std::runtime_error with a clear message.
+  // Raises the open-file limit, binds and listens, and catches SIGINT and
+  // SIGTERM from then on; throws std::runtime_error with a clear message.
   void listen();
+  // The connection cap in force (after listen()).
+  unsigned max_connections() const { return max_connections_; }
+  unsigned descriptor_limit() const { return descriptor_limit_; }
+  // A connection that was counted is gone (its worker's thread).
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   unsigned short bound_port() const { return bound_port_; }
   std::string bound_host() const;
   // Runs the workers on `threads` threads (the caller's included) until drained.
@@ -131,6 +140,8 @@ class Server {
 
  private:
   void accept();
+  void accepted(Worker& w, TcpSocket sock);
+  void out_of_descriptors();
   ServerOptions opts_;
   const Router& router_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -141,6 +152,13 @@ class Server {
   unsigned next_worker_ = 0;
   unsigned short bound_port_ = 0;
   std::atomic<bool> draining_{false};
+  unsigned max_connections_ = kDefaultMaxConnections;
+  unsigned descriptor_limit_ = 0;
+  std::atomic<unsigned> open_connections_{0};  // accepted and not yet closed
+  std::atomic<unsigned> refusals_{0};          // 503s over the cap still closing
+  // The acceptor's thread only:
+  RateLimitedLog refused_log_, descriptors_log_;
+  std::optional<boost::asio::steady_timer> accept_pause_;
 };
 
 }  // namespace brisk::http

@@ -16,8 +16,9 @@ struct Config {
   AuthMode auth = AuthMode::kRequired;
   bool allow_open = false;
   unsigned threads = 1;
-  unsigned db_pool = 0;     // PostgreSQL read connections; 0: two per thread
-  unsigned rate_limit = 0;  // requests per second per client; 0: none
+  unsigned db_pool = 0;          // PostgreSQL read connections; 0: two per thread
+  unsigned rate_limit = 0;       // requests per second per client; 0: none
+  unsigned max_connections = 0;  // 0: http::kDefaultMaxConnections
   // Costly reads stop after this long (--query-timeout); 0: never.
   std::int64_t query_timeout_ms = 2000;
   std::string log_level = "info";

@@ -9,12 +9,14 @@ namespace brisk::tasks {
 namespace {
 // Calls f(tag, weak) for each entity-tag of a comma-separated list; "*" is
 // passed as tag "*".
+// "W/*" is no entity-tag and not "*" (RFC 9110 13.1.1): it is passed on as
+// a tag that parses as no version, so it matches nothing.
 template <class F>
 void for_each_tag(std::string_view list, F f) {
   util::for_each_item(list, [&](std::string_view item) {
     bool weak = item.starts_with("W/");
     if (weak) item.remove_prefix(2);
-    f(item, weak);
+    f(weak && item == "*" ? std::string_view("W/*") : item, weak);
   });
 }
 

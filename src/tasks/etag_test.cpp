@@ -137,3 +137,22 @@ TEST(IfNoneMatch, NothingMatches) {
 
 }  // namespace
 }  // namespace brisk::tasks
+
+namespace brisk::tasks {
+namespace {
+
+// Found by fuzz/conditional_headers.cpp (fuzz/regressions/conditional_headers/):
+// "W/*" was read as "*" once "W/" was stripped, so If-Match: W/* let any
+// write through and If-None-Match: W/* answered 304. It is no entity-tag
+// (RFC 9110 13.1.1: "*" stands alone) and matches nothing.
+TEST(IfMatch, WeakStarIsNotAStar) {
+  EXPECT_FALSE(parse_if_match("W/*", true).any);
+  EXPECT_FALSE(parse_if_match("W/*", true).matches(1));
+  EXPECT_FALSE(parse_if_match("W, 1\",\x03\x0f,W/*,\x03", true).matches(1));
+  EXPECT_FALSE(if_none_match_hits("W/*", 1));
+  EXPECT_TRUE(parse_if_match("W/*, \"1\"", true).matches(1));
+  EXPECT_TRUE(parse_if_match("*", true).matches(9));
+}
+
+}  // namespace
+}  // namespace brisk::tasks

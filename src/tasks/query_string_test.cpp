@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tasks/list_params.hpp"
+#include "util/text.hpp"
 
 namespace brisk::api {
 namespace {
@@ -173,6 +174,28 @@ TEST(ParseQuery, MalformedEscapesInNames) {
   EXPECT_EQ(errs[0].source, "query");
   EXPECT_EQ(errs[0].type, "query_parsing");
   EXPECT_TRUE(ps.empty());
+}
+
+// Found by fuzz/list_query.cpp (fuzz/regressions/list_query/): a name that
+// did not decode went into the 422's loc as raw bytes, so "\n\xd6" (a
+// target may carry bytes from 0x80 up) made an answer that was not UTF-8,
+// hence not JSON. Such bytes are now shown percent-encoded.
+TEST(ParseQuery, UndecodableNamesAreShownAsValidUtf8) {
+  for (std::string_view q : {std::string_view("\n\xd6"), std::string_view("\xff%zz=1"),
+                             std::string_view("caf\xc3\xa9%=1")}) {
+    SCOPED_TRACE(std::string(q));
+    Errors errs;
+    parse(q, errs);
+    ASSERT_EQ(errs.size(), 1u) << dump(errs);
+    EXPECT_EQ(errs[0].type, "query_parsing");
+    EXPECT_TRUE(util::utf8_valid(errs[0].field)) << errs[0].field;
+  }
+  Errors errs;
+  parse("\n\xd6", errs);
+  EXPECT_EQ(errs[0].field, "\n%D6");
+  Errors kept;
+  parse("caf\xc3\xa9%=1", kept);  // valid UTF-8 is shown as sent
+  EXPECT_EQ(kept[0].field, "caf\xc3\xa9%");
 }
 
 TEST(ParseQuery, AllProblemsCollected) {

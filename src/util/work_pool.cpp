@@ -23,6 +23,16 @@ void WorkPool::post(std::function<void()> job) {
   cv_.notify_one();
 }
 
+bool WorkPool::try_post(std::function<void()> job, std::size_t max_waiting) {
+  {
+    std::lock_guard lock(mu_);
+    if (jobs_.size() >= max_waiting) return false;
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void WorkPool::run() {
   for (;;) {
     std::function<void()> job;

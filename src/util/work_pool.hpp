@@ -15,6 +15,10 @@ class WorkPool {
   explicit WorkPool(unsigned threads);
   ~WorkPool();  // finishes queued work, then joins
   void post(std::function<void()> job);
+  // Queues `job` unless `max_waiting` jobs already wait for a thread; false
+  // then (and `job` is dropped): a bounded queue for work that can be
+  // refused (a 503) rather than waited for without limit.
+  bool try_post(std::function<void()> job, std::size_t max_waiting);
 
  private:
   void run();

@@ -153,6 +153,18 @@ def test_if_match_weak_etag_never_matches(client):
     assert client.get(f"/tasks/{t['id']}").json() == t
 
 
+def test_weak_star_is_not_a_star(client):
+    # Found by fuzzing (fuzz/regressions/conditional_headers/): "W/*" was read
+    # as "*" once "W/" was stripped, so If-Match: W/* let any write through.
+    # It is no entity-tag (RFC 9110 13.1.1) and matches nothing.
+    t = create_task(client, title="weak star")
+    r = send_json(client, "PATCH", f"/tasks/{t['id']}", {"title": "x"}, headers={"if-match": "W/*"})
+    assert_problem(r, 412)
+    assert client.get(f"/tasks/{t['id']}").json() == t
+    r = client.get(f"/tasks/{t['id']}", headers={"if-none-match": "W/*"})
+    assert r.status_code == 200
+
+
 def test_concurrent_conditional_updates_exactly_one_wins(server, client):
     t = create_task(client, title="race")
     n = 10

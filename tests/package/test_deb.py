@@ -175,6 +175,8 @@ def test_control_fields(packages):
     for lib in ("libc6", "libsqlite3-0", "libsodium23", "libstdc++6"):
         assert any(d.startswith(lib + " ") or d == lib for d in depends), (lib, depends)
     assert "systemd | systemd-sysusers" in depends
+    # dlopen'ed for postgres:// (libpq_shim.hpp), so listed by hand.
+    assert "libpq5 (>= 14)" in depends, depends
     assert "systemd | systemd-tmpfiles" in depends
     assert fields["Description"].startswith("fast task-management REST API server\n")
 

@@ -1,5 +1,7 @@
 #include "store/postgres/pg.hpp"
 
+#include "store/postgres/libpq_shim.hpp"
+
 #include <stdexcept>
 
 namespace brisk::store::postgres {
@@ -17,6 +19,7 @@ std::string one_line(const char* m) {
 }  // namespace
 
 Conn connect(const std::string& url, std::string& error) {
+  if (!load_libpq(error)) return nullptr;
   // Defaults first: the URL (dbname, expanded) overrides any of them.
   const char* keys[] = {"connect_timeout",  "keepalives",
                         "keepalives_idle",  "keepalives_interval",

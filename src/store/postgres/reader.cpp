@@ -117,9 +117,12 @@ PgReader::Link* PgReader::pick() {
   return best;
 }
 
-const std::string& PgReader::statement_name(const std::string& sql) {
+const PgReader::Statement& PgReader::list_statement(std::string&& sql) {
   auto it = names_.find(sql);
-  if (it == names_.end()) it = names_.emplace(sql, "r" + std::to_string(names_.size())).first;
+  if (it == names_.end()) {
+    Statement s{"r" + std::to_string(names_.size()), sql};
+    it = names_.emplace(std::move(sql), std::move(s)).first;
+  }
   return it->second;
 }
 
@@ -128,11 +131,9 @@ asio::posix::stream_descriptor& PgReader::descriptor(Link& l) {
   return *l.sd;
 }
 
-void PgReader::send(Link& l, const std::string& name, const std::string& sql, Params& p,
-                    Handler h) {
+void PgReader::send(Link& l, const Statement& s, Params& p, Handler h) {
   auto req = std::make_shared<Request>();
-  req->name = name;
-  req->sql = sql;
+  req->statement = &s;
   req->params = std::move(p);
   req->handler = std::move(h);
   send(l, std::move(req));
@@ -140,9 +141,9 @@ void PgReader::send(Link& l, const std::string& name, const std::string& sql, Pa
 
 void PgReader::send(Link& l, std::shared_ptr<Request> req) {
   PGconn* c = l.conn.get();
-  const std::string& name = req->name;
+  const std::string& name = req->statement->name;
   if (!l.prepared.contains(name)) {
-    if (PQsendPrepare(c, name.c_str(), req->sql.c_str(), 0, nullptr) != 1) {
+    if (PQsendPrepare(c, name.c_str(), req->statement->sql.c_str(), 0, nullptr) != 1) {
       fail(l, message(c));
       return req->handler(nullptr, ReadStatus::kUnavailable);
     }
@@ -350,8 +351,8 @@ void PgReader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> d
     if (!l) return done(TaskRead{ReadStatus::kUnavailable, {}, 0});
     Params p;
     p.uuid(id);
-    static const std::string sql = kGetSql;
-    send(*l, "get", sql, p, [owner, done = std::move(done)](const PGresult* r, ReadStatus st) {
+    static const Statement get{"get", kGetSql};
+    send(*l, get, p, [owner, done = std::move(done)](const PGresult* r, ReadStatus st) {
       TaskRead t;
       t.status = st;
       if (st == ReadStatus::kOk) {
@@ -384,9 +385,9 @@ void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter
       return done(std::move(out));
     }
     ListQuery lq = list_query(q);
-    const std::string& name = statement_name(lq.sql);
+    const Statement& s = list_statement(std::move(lq.sql));
     send(
-        *l, name, lq.sql, lq.params,
+        *l, s, lq.params,
         [limit = q.limit, sort = q.sort, done = std::move(done)](const PGresult* r, ReadStatus st) {
           ListRead out;
           out.status = st;
@@ -413,8 +414,8 @@ void PgReader::user_by_name_async(std::string_view username, ReadDone<UserRead> 
     if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
     Params p;
     p.text(name);
-    static const std::string sql = select_users() + "WHERE username = $1::text";
-    send(*l, "user_by_name", sql, p,
+    static const Statement by_name{"user_by_name", select_users() + "WHERE username = $1::text"};
+    send(*l, by_name, p,
          [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
   });
 }
@@ -425,8 +426,8 @@ void PgReader::user_by_id_async(const util::Uuid& id, ReadDone<UserRead> done) {
     if (!l) return done(user_of(nullptr, ReadStatus::kUnavailable));
     Params p;
     p.uuid(id);
-    static const std::string sql = select_users() + "WHERE id = $1::uuid";
-    send(*l, "user_by_id", sql, p,
+    static const Statement by_id{"user_by_id", select_users() + "WHERE id = $1::uuid"};
+    send(*l, by_id, p,
          [done = std::move(done)](const PGresult* r, ReadStatus st) { done(user_of(r, st)); });
   });
 }

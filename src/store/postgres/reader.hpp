@@ -89,8 +89,14 @@ class PgReader final : public Reader {
   using Handler = std::function<void(const PGresult*, ReadStatus)>;
   // A read as sent, kept to be sent again once on another connection if
   // its own is lost before the answer (reads change nothing).
-  struct Request {
+  // A prepared statement's name and text; stable for the reader's life
+  // (function statics or names_'s nodes), so a request points at it rather
+  // than copying the SQL per read.
+  struct Statement {
     std::string name, sql;
+  };
+  struct Request {
+    const Statement* statement = nullptr;
     Params params;
     Handler handler;
     bool retried = false;
@@ -115,7 +121,7 @@ class PgReader final : public Reader {
 
   void run(std::function<void()> f);
   Link* pick();
-  void send(Link& l, const std::string& name, const std::string& sql, Params& p, Handler h);
+  void send(Link& l, const Statement& s, Params& p, Handler h);
   void send(Link& l, std::shared_ptr<Request> req);
   void sync_all();
   void flush(Link& l);
@@ -125,7 +131,7 @@ class PgReader final : public Reader {
   void install(PGconn* c);
   void process(Link& l);
   boost::asio::posix::stream_descriptor& descriptor(Link& l);
-  const std::string& statement_name(const std::string& sql);
+  const Statement& list_statement(std::string&& sql);
 
   const std::atomic<bool>& up_;
   boost::asio::io_context* io_ = nullptr;
@@ -134,7 +140,7 @@ class PgReader final : public Reader {
   std::once_flag own_once_;
   bool detached_ = false;
   std::vector<std::unique_ptr<Link>> links_;
-  std::unordered_map<std::string, std::string> names_;  // SQL -> statement name
+  std::unordered_map<std::string, Statement> names_;  // SQL -> its statement
   bool sync_posted_ = false;
   std::atomic<unsigned> lost_{0};
   std::atomic<unsigned> live_{0};      // links with a connection

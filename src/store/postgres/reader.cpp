@@ -264,7 +264,7 @@ void PgReader::process(Link& l) {
     ReadStatus status = good ? ReadStatus::kOk : ReadStatus::kError;
     if (!good && done.first) {
       const bool aborted = PQresultStatus(done.first.get()) == PGRES_PIPELINE_ABORTED;
-      if (aborted ? done.request && done.request->name == l.prepare_timed_out
+      if (aborted ? done.request && done.request->statement->name == l.prepare_timed_out
                   : sqlstate(done.first.get()) == "57014") {
         status = ReadStatus::kTimeout;  // statement_timeout: the query time budget
       } else if (aborted) {

@@ -98,12 +98,12 @@ def test_gets_stay_fast_while_four_clients_search(brisk_factory, big_db):
     b = brisk_factory(db=big_db, threads=2)
     ids = task_ids(b)
     alone = Conn(b)
-    took, status, _, _ = timed(alone, search())
+    one, status, _, _ = timed(alone, search())
     assert status == 200
-    took = min(took, timed(alone, search())[0])
+    one = min(one, timed(alone, search())[0])
     alone.close()
     # The premise: one search alone costs more than the bound asserted below.
-    assert took > 0.2, f"the search took only {took * 1000:.0f} ms: the database is too small"
+    assert one > 0.2, f"the search took only {one * 1000:.0f} ms: the database is too small"
 
     stop = threading.Event()
     searches = {"ok": 0, "other": []}
@@ -142,6 +142,8 @@ def test_gets_stay_fast_while_four_clients_search(brisk_factory, big_db):
     assert searches["ok"] >= 4, searches
     # Four clients fit in one client's share (4): none was refused.
     assert searches["other"] == [], searches
+    print(f"GET by id while 4 clients search: {len(lat)} GETs, p99 {p99(lat) * 1000:.2f} ms; "
+          f"one search alone {one * 1000:.0f} ms; {searches['ok']} searches answered")
     assert len(lat) > 100
     assert p99(lat) < 0.2, f"GET by id p99 {p99(lat) * 1000:.1f} ms over {len(lat)} GETs"
 

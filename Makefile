@@ -2,7 +2,7 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build run test deb install clean format screenshot coverage
+.PHONY: all deps build run test deb install clean format screenshot coverage fuzz fuzz-seeds
 all: build
 
 deps:
@@ -27,6 +27,23 @@ coverage: deps
 	cmake --preset coverage >/dev/null
 	cmake --build --preset coverage
 	bash scripts/coverage.sh build/coverage
+
+# The libFuzzer targets of fuzz/ under ASan+UBSan (clang, build/fuzz): the
+# inputs of fuzz/regressions/ replayed, then each target run for
+# FUZZ_SECONDS (default 60). Prints executions and crashes per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# Regenerates fuzz/seeds/<target>.jsonl from the requests the end-to-end
+# tests send (SQLite backend), recorded by tests/e2e/e2e_helpers.py.
+fuzz-seeds: build
+	rm -rf build/recorded && mkdir -p build/recorded
+	BRISK_RECORD_REQUESTS=$(CURDIR)/build/recorded BRISK_BIN=$(CURDIR)/$(BUILD)/brisk \
+	  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e -k "not postgres" -x
+	/usr/bin/python3 fuzz/make_seeds.py build/recorded fuzz/seeds
 
 # The Debian package: $(BUILD)/brisk_<version>_<arch>.deb (stripped binary,
 # brisk.service, /etc/default/brisk) and brisk-dbgsym_<version>_<arch>.ddeb

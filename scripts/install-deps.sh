@@ -11,6 +11,8 @@ pkgs=(
   postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-httpx python3-jsonschema
   chromium wrk clang-format clang-tidy
+  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # `make coverage`
   gcovr
   # `make deb` (CPack: dpkg-shlibdeps, file, objcopy) and its test (the unit

@@ -6,6 +6,7 @@
 #include "api/json_input.hpp"
 #include "api/model_bind.hpp"
 #include "api/problem.hpp"
+#include "auth/form.hpp"
 #include "auth/openapi_docs.hpp"
 #include "auth/password.hpp"
 #include "auth/store_reads.hpp"
@@ -89,37 +90,6 @@ class Register final : public http::Handler {
  private:
   AuthContext& ctx_;
 };
-
-// username/password from an application/x-www-form-urlencoded body (the
-// OAuth2 password flow) as a JSON object, so the form is validated by the
-// same model as a JSON body. Other fields (grant_type, scope...) are ignored.
-std::string form_as_json(std::string_view body) {
-  std::string json;
-  util::JsonWriter w(json);
-  w.StartObject();
-  bool seen_user = false, seen_pass = false;
-  while (!body.empty()) {
-    auto amp = body.find('&');
-    std::string_view part = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string name, value;
-    if (!util::percent_decode(part.substr(0, eq), name) ||
-        !util::percent_decode(part.substr(eq + 1), value)) {
-      continue;
-    }
-    bool& seen = name == "username" ? seen_user : seen_pass;
-    if ((name == "username" || name == "password") && !seen) {
-      seen = true;
-      w.Key(name);
-      w.String(value);
-    }
-  }
-  w.EndObject();
-  json.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  return json;
-}
 
 // Verifies `password` on the hashing pool (Argon2id; an unknown user costs
 // the same work as a wrong password) and answers through `d` with a token

@@ -88,7 +88,8 @@ int serve(const Config& cfg) {
                          .pool = cfg.db_pool,
                          .idempotency_ttl_ms = tasks::kIdempotencyTtlMs,
                          .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000),
-                         .query_timeout_ms = cfg.query_timeout_ms});
+                         .query_timeout_ms = cfg.query_timeout_ms,
+                         .quick_check = !cfg.skip_quick_check});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -209,6 +210,10 @@ Command add_serve(CLI::App& app) {
       ->check(whole_number(1, 256));
   cmd->add_option("--rate-limit", args->rate, "Per-client request rate, N/s (burst N)")
       ->envname("BRISK_RATE_LIMIT");
+  cmd->add_flag("--skip-quick-check", cfg->skip_quick_check,
+                "Start without checking the database file (PRAGMA quick_check reads all of it: "
+                "about a second per GB)")
+      ->envname("BRISK_SKIP_QUICK_CHECK");
   cmd->add_option("--max-connections", cfg->max_connections,
                   "Connections held at once (default 16384, at most the open-file limit less "
                   "256); beyond it a new connection gets 503 and is closed")

@@ -8,6 +8,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "http/access_log.hpp"
+#include "http/framing.hpp"
 #include "http/problem.hpp"
 #include "http/server.hpp"
 #include "util/text.hpp"
@@ -16,31 +17,6 @@ namespace brisk::http {
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
-
-namespace {
-// Large enough for a full header block (16 KiB) plus pipelined requests;
-// the parser needs the whole header contiguous.
-constexpr std::size_t kInBufferSize = std::size_t{32} * 1024;
-
-// True when `head` starts with a well-formed request line of an HTTP
-// version other than 1.x ("GET / HTTP/2.0", "PRI * HTTP/2.0"): a 505,
-// where anything else malformed is a 400.
-bool other_http_version(std::string_view head) {
-  std::string_view line = head.substr(0, head.find("\r\n"));
-  auto sp1 = line.find(' ');
-  auto sp2 = line.rfind(' ');
-  if (sp1 == std::string_view::npos || sp2 == sp1) return false;
-  std::string_view version = line.substr(sp2 + 1);
-  for (std::size_t i = 0; i < sp1; ++i) {
-    if (line[i] < 'A' || line[i] > 'Z') return false;
-  }
-  if (line.substr(sp1 + 1, sp2 - sp1 - 1).find(' ') != std::string_view::npos) return false;
-  return version.size() == 8 && version.starts_with("HTTP/") && version[5] >= '0' &&
-         version[5] <= '9' && version[5] != '1' && version[6] == '.' && version[7] >= '0' &&
-         version[7] <= '9';
-}
-
-}  // namespace
 
 // ---- connection ------------------------------------------------------------
 
@@ -117,20 +93,8 @@ void Connection::process_buffered() {
     in_begin_ += used;
     if (ec == bhttp::error::need_more) break;
     if (ec) {
-      if (ec == bhttp::error::header_limit) {
-        fail_request(431, "the request line and headers exceed 16 KiB");
-      } else if (ec == bhttp::error::body_limit) {
-        fail_request(413, "the request body exceeds 1 MiB");
-      } else if (ec == bhttp::error::bad_transfer_encoding && head_.unsupported_coding() &&
-                 head_.te_ends_chunked()) {
-        fail_request(501, "unsupported transfer coding: brisk accepts only chunked");
-      } else if (ec == bhttp::error::bad_version &&
-                 other_http_version({in_.get() + in_begin_, in_end_ - in_begin_})) {
-        // "HTTP/2.0", or an HTTP/2 connection preface ("PRI * HTTP/2.0").
-        fail_request(505, "only HTTP/1.0 and HTTP/1.1 are supported");
-      } else {
-        fail_request(400, "malformed HTTP request");
-      }
+      FramingError e = parse_error_answer(ec, head_, {in_.get() + in_begin_, in_end_ - in_begin_});
+      fail_request(e.status, e.detail);
       return;
     }
     if (parser_->is_done()) {
@@ -215,19 +179,9 @@ void Connection::dispatch() {
   route_ = nullptr;
   if (!req_.keep_alive || worker_.server().draining()) close_after_ = true;
 
-  if (req_.version != 10 && req_.version != 11) {
-    req_.version = 11;
-    fail_request(505, "only HTTP/1.0 and HTTP/1.1 are supported");
-    return;
-  }
-  if (head_.error_status()) {
-    fail_request(head_.error_status(), head_.error_text());
-    return;
-  }
-  // RFC 9112 3.2: HTTP/1.1 requests carry exactly one Host header.
-  const unsigned hosts = head_.host_count();
-  if (hosts > 1 || (req_.version == 11 && hosts == 0)) {
-    fail_request(400, hosts ? "more than one Host header" : "HTTP/1.1 requests need a Host header");
+  if (FramingError e = check_complete_request(head_, req_.version); e.status) {
+    if (req_.version != 10 && req_.version != 11) req_.version = 11;
+    fail_request(e.status, e.detail);
     return;
   }
   route(worker_.server().router().match(req_.method, req_.path));

@@ -22,8 +22,9 @@ struct Config {
   // Costly reads stop after this long (--query-timeout); 0: never.
   std::int64_t query_timeout_ms = 2000;
   std::string log_level = "info";
-  bool access_log = true;  // a line per request, when the level is info or finer
-  bool json_logs = false;  // --log-format json
+  bool access_log = true;         // a line per request, when the level is info or finer
+  bool json_logs = false;         // --log-format json
+  bool skip_quick_check = false;  // start without PRAGMA quick_check (huge files)
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.

@@ -212,6 +212,9 @@ struct StoreOptions {
   unsigned costly_readers = 2;
   unsigned costly_queue = 16;
   unsigned costly_per_client = 4;
+  // SQLite: PRAGMA quick_check before anything is written (it reads every
+  // page: about a second per GB); a damaged file is refused at start.
+  bool quick_check = true;
 };
 
 }  // namespace brisk::store

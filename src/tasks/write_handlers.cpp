@@ -16,6 +16,7 @@
 #include "api/problem.hpp"
 #include "auth/store_reads.hpp"
 #include "tasks/etag.hpp"
+#include "tasks/idempotency_key.hpp"
 #include "tasks/task_rules.hpp"
 #include "util/time.hpp"
 
@@ -34,14 +35,6 @@ std::string_view location_of(const util::Uuid& id, char (&buf)[43]) {
   std::memcpy(buf, "/tasks/", 7);
   util::format_uuid(id, buf + 7);
   return {buf, sizeof buf};
-}
-
-bool valid_idempotency_key(std::string_view k) {
-  if (k.empty() || k.size() > 255) return false;
-  for (unsigned char c : k) {
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
 }
 
 void reply_storage_failure(Exchange& ex, const WriteResult& r) {

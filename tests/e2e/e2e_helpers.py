@@ -311,6 +311,30 @@ def check_common(status: int, headers, body: bytes) -> None:
         check_problem(status, headers, body)
 
 
+# BRISK_RECORD_REQUESTS=DIR: every request the tests send (through
+# make_client or RawConn) is appended to DIR/requests-<pid>.jsonl as the
+# bytes that went out (httpx's written out as HTTP/1.1). `make fuzz-seeds`
+# turns them into the fuzz targets' seed corpora.
+_RECORD_DIR = os.environ.get("BRISK_RECORD_REQUESTS")
+_record_lock = threading.Lock()
+
+
+def record_request(raw: bytes) -> None:
+    if not _RECORD_DIR:
+        return
+    line = json.dumps({"raw": raw.decode("latin-1")}) + "\n"
+    with _record_lock, open(Path(_RECORD_DIR) / f"requests-{os.getpid()}.jsonl", "a",
+                            encoding="utf-8") as f:
+        f.write(line)
+
+
+def _request_hook(req: httpx.Request) -> None:
+    target = req.url.raw_path.decode("latin-1")
+    head = f"{req.method} {target} HTTP/1.1\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in req.headers.items()) + "\r\n"
+    record_request(head.encode("latin-1") + req.read())
+
+
 def _response_hook(resp: httpx.Response) -> None:
     resp.read()
     check_common(resp.status_code, resp.headers, resp.content)
@@ -319,8 +343,10 @@ def _response_hook(resp: httpx.Response) -> None:
 def make_client(base_url: str, timeout: float = 10.0) -> httpx.Client:
     """An httpx client whose every response is checked for Date/Server headers
     and, for errors, problem details."""
-    return httpx.Client(base_url=base_url, timeout=timeout,
-                        event_hooks={"response": [_response_hook]})
+    hooks = {"response": [_response_hook]}
+    if _RECORD_DIR:
+        hooks["request"] = [_request_hook]
+    return httpx.Client(base_url=base_url, timeout=timeout, event_hooks=hooks)
 
 
 def assert_problem(resp: httpx.Response, status: int) -> dict:
@@ -517,6 +543,7 @@ class RawConn:
         return cls(server.connect_host, server.port, timeout)
 
     def send(self, data: bytes) -> None:
+        record_request(data)
         self.sock.settimeout(10)
         self.sock.sendall(data)
 

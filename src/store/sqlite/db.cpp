@@ -34,4 +34,10 @@ Stmt Db::prepare(std::string_view sql) {
   return Stmt(s);
 }
 
+Stmt Db::prepare_checked(std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(h_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
+  return Stmt(s);
+}
+
 }  // namespace brisk::store::sqlite

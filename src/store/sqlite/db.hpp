@@ -96,6 +96,9 @@ class Db {
   // Prepares a long-lived statement; throws std::runtime_error on failure
   // (a bug: brisk's SQL is fixed).
   Stmt prepare(std::string_view sql);
+  // Prepares a statement whose failure is an answer (a file that is not a
+  // database): an empty Stmt then, with error() saying why.
+  Stmt prepare_checked(std::string_view sql);
   std::string error() const { return sqlite3_errmsg(h_); }
   sqlite3* get() const { return h_; }
 

@@ -13,6 +13,7 @@
 
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/migrate.hpp"
+#include "store/sqlite/open_checks.hpp"
 #include "store/sqlite/wal_vfs.hpp"
 #include "store/sqlite_library.hpp"
 
@@ -70,16 +71,22 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // The writer coalesces its WAL writes into one per commit (wal_vfs.hpp),
   // which needs SQLite to sync the WAL at every commit; for ":memory:" the
   // VFS's sync only writes, and no fsync is made.
+  const std::string shown = temporary_ ? std::string(":memory:") : path_;
   Db db;
   std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                             coalescing_wal_vfs(!temporary_));
-  if (!err.empty()) throw std::runtime_error("cannot open database '" + path_ + "': " + err);
+  if (!err.empty()) throw std::runtime_error("cannot open database '" + shown + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
   // tasks_fts (migration 002) is tokenized by brisk's own tokenizer, and
   // titles sort by its own collation (005).
   if (!register_extensions(db.get())) {
     throw std::runtime_error("this SQLite library lacks FTS5 (with unicode61), which brisk needs");
   }
+  // Before anything is written to it: a file that is not brisk's, or is
+  // damaged, is refused with one clear line and left as it was.
+  err = check_is_brisk_database(db, shown);
+  if (err.empty() && opts.quick_check && !temporary_) err = check_structure(db, shown);
+  if (!err.empty()) throw std::runtime_error(err);
   // A 2xx means durable: WAL with a full sync on every commit (":memory:"
   // keeps nothing: its VFS makes the sync a plain write).
   // Temporary tables, indexes and statement journals stay in memory: by
@@ -87,10 +94,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // POST's profile.
   err = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
   if (err.empty()) err = opts.migrate ? migrate(db) : at_latest_schema(db);
-  if (!err.empty()) {
-    throw std::runtime_error("database '" + (temporary_ ? std::string(":memory:") : path_) +
-                             "': " + err);
-  }
+  if (!err.empty()) throw std::runtime_error("database '" + shown + "': " + err);
   // Signing keys: created on first start, kept with the data, so cursors and
   // tokens survive restarts.
   cursor_key_ = load_key(db, "cursor_key", false);

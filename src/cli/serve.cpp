@@ -88,6 +88,7 @@ int serve(const Config& cfg) {
                          .pool = cfg.db_pool,
                          .idempotency_ttl_ms = tasks::kIdempotencyTtlMs,
                          .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000),
+                         .query_timeout_ms = cfg.query_timeout_ms,
                          .quick_check = !cfg.skip_quick_check});
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -148,6 +149,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8000";
   std::string auth = "required";
   std::string rate;
+  std::string query_timeout = "2s";
   std::string access_log = "on";
   std::string log_format = "text";
 };
@@ -163,6 +165,9 @@ int checked_serve(Config& cfg, const ServeArgs& args) {
   cfg.json_logs = args.log_format == "json";
   if (!args.rate.empty() && !ops::parse_rate_limit(args.rate, cfg.rate_limit)) {
     return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
+  }
+  if (!ops::parse_timeout(args.query_timeout, cfg.query_timeout_ms)) {
+    return fail("--query-timeout: expected Nms or Ns (at most 3600s), e.g. 500ms or 2s; 0: none");
   }
   // Never serve without authentication beyond loopback unless the operator opts in.
   if (cfg.auth == ops::AuthMode::kOff && !ops::is_loopback(cfg.host) && !cfg.allow_open) {
@@ -214,6 +219,11 @@ Command add_serve(CLI::App& app) {
                   "256); beyond it a new connection gets 503 and is closed")
       ->envname("BRISK_MAX_CONNECTIONS")
       ->check(whole_number(1, 10'000'000));
+  cmd->add_option("--query-timeout", args->query_timeout,
+                  "Time budget of an expensive read (a search, a large list): Nms or Ns; over "
+                  "it, 503 (0: none)")
+      ->envname("BRISK_QUERY_TIMEOUT")
+      ->capture_default_str();
   cmd->add_option("--log-level", cfg->log_level, "trace, debug, info, warn, error, critical or off")
       ->envname("BRISK_LOG_LEVEL")
       ->capture_default_str()

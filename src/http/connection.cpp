@@ -71,7 +71,11 @@ void Connection::pump() {
     if (!paused_ && !writing_ && out_.empty()) close();
     return;
   }
-  if (!reading_ && !paused_ && out_.size() < worker_.server().limits().max_pending_output)
+  // A paused request that asked to hear of its client leaving keeps a read
+  // open (bytes that come meanwhile wait in the buffer, unparsed).
+  const bool watch = paused_ && gone_ && in_end_ < kInBufferSize;
+  if (!reading_ && (!paused_ || watch) &&
+      out_.size() < worker_.server().limits().max_pending_output)
     start_read();
 }
 
@@ -230,6 +234,7 @@ void Connection::route(const RouteMatch& m) {
 
 void Connection::finish_deferred(const std::function<void(Exchange&)>& fn) {
   if (closed_) return;
+  gone_ = nullptr;  // answered: nobody is left to tell
   // The completion may answer, or defer again (a write retried after a
   // concurrent change): then the connection stays paused.
   paused_ = false;
@@ -264,6 +269,9 @@ void Connection::start_read() {
           return self->pump();
         }
         if (ec) {
+          // The client left while a costly read waits for it: stop that
+          // read, and close without an answer.
+          if (self->paused_ && self->gone_) return self->close();
           // EOF or reset: nothing more will arrive. Answers already queued
           // are still written (a client may half-close after pipelining).
           if (self->paused_ || !self->out_.empty() || self->writing_) {
@@ -335,6 +343,11 @@ void Connection::close() {
   if (registered_) worker_.remove(this);
   registered_ = false;
   if (stream_) stream_->closed();
+  if (gone_) {
+    std::function<void()> gone = std::move(gone_);
+    gone_ = nullptr;
+    gone();
+  }
 }
 
 }  // namespace brisk::http

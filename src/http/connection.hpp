@@ -11,6 +11,7 @@
 //   requests and never returns to answering them: it ends with the stream.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +101,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_after_ = false;  // close once everything queued is written
   bool closed_ = false;
   bool registered_ = false;
+  // While paused: what to run if the client goes away (Exchange::on_client_gone).
+  std::function<void()> gone_;
   // Set once the response is a stream: from then on the stream decides
   // reads, writes and closing (stream.cpp), and no request is read.
   std::unique_ptr<Stream> stream_;

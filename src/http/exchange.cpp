@@ -27,6 +27,11 @@ Deferred Exchange::defer() {
   return Deferred(conn_.shared_from_this());
 }
 
+void Exchange::on_client_gone(std::function<void()> gone) {
+  // The read that notices starts in the pump() that dispatched this request.
+  conn_.gone_ = std::move(gone);
+}
+
 void Exchange::at_round_end(std::function<void()> fn) {
   // A handler posted from inside the loop goes behind every operation already
   // queued, including the readiness events of this round's epoll_wait.

@@ -40,6 +40,12 @@ class Exchange {
   ResponseBuilder respond(int status);
   // Defers the response; the returned handle must eventually be completed.
   Deferred defer();
+  // After defer(), for an answer nobody but this client needs (a costly
+  // read): the connection keeps reading while it waits, and if the client
+  // goes away (it closes, or half-closes, its side) `gone` runs on this
+  // thread and the connection closes without an answer. `gone` must not
+  // throw; it is dropped once the deferred answer comes.
+  void on_client_gone(std::function<void()> gone);
   // Runs the route's handler again for this request, from a deferred
   // completion: a handler that had to wait for something it caches (a
   // user looked up for a token) answers as if it had been there at once.

@@ -77,4 +77,28 @@ bool parse_rate_limit(const std::string& text, unsigned& per_second) {
   return true;
 }
 
+bool parse_timeout(const std::string& text, std::int64_t& ms) {
+  std::string_view t = text;
+  if (t == "0") {
+    ms = 0;
+    return true;
+  }
+  std::int64_t unit = 1;
+  if (t.ends_with("ms")) {
+    t.remove_suffix(2);
+  } else if (t.ends_with("s")) {
+    t.remove_suffix(1);
+    unit = 1000;
+  } else {
+    return false;
+  }
+  std::int64_t v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || v <= 0 ||
+      v > 3'600'000 / unit)
+    return false;
+  ms = v * unit;
+  return true;
+}
+
 }  // namespace brisk::ops

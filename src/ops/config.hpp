@@ -1,6 +1,7 @@
 // The command line (and BRISK_* environment): parsed and validated into a
 // Config, with clear messages for bad values.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,8 @@ struct Config {
   unsigned db_pool = 0;          // PostgreSQL read connections; 0: two per thread
   unsigned rate_limit = 0;       // requests per second per client; 0: none
   unsigned max_connections = 0;  // 0: http::kDefaultMaxConnections
+  // Costly reads stop after this long (--query-timeout); 0: never.
+  std::int64_t query_timeout_ms = 2000;
   std::string log_level = "info";
   bool access_log = true;         // a line per request, when the level is info or finer
   bool json_logs = false;         // --log-format json
@@ -39,5 +42,9 @@ bool is_loopback(const std::string& host);
 
 // "N/s" -> N. Returns false on anything else (N must be 1..1000000).
 bool parse_rate_limit(const std::string& text, unsigned& per_second);
+
+// "Nms" or "Ns" (N a whole number; 0 alone: no limit) -> milliseconds, at
+// most an hour. Returns false on anything else.
+bool parse_timeout(const std::string& text, std::int64_t& ms);
 
 }  // namespace brisk::ops

@@ -126,6 +126,25 @@ TEST(ParseRateLimit, Invalid) {
   }
 }
 
+TEST(ParseTimeout, Valid) {
+  const std::pair<const char*, std::int64_t> cases[] = {
+      {"0", 0}, {"1ms", 1}, {"250ms", 250}, {"2s", 2000}, {"3600s", 3'600'000}};
+  for (auto [text, want] : cases) {
+    std::int64_t v = -1;
+    EXPECT_TRUE(parse_timeout(text, v)) << text;
+    EXPECT_EQ(v, want) << text;
+  }
+}
+
+TEST(ParseTimeout, Invalid) {
+  for (const char* text : {"", "s", "ms", "0s", "0ms", "2", "-1s", "+2s", "1.5s", "2 s", "2S",
+                           "3601s", "3600001ms", "99999999999999999999s", "2m", "2sec"}) {
+    std::int64_t v = 777;
+    EXPECT_FALSE(parse_timeout(text, v)) << text;
+    EXPECT_EQ(v, 777) << text;
+  }
+}
+
 }  // namespace
 }  // namespace brisk::ops
 

@@ -6,6 +6,7 @@
 #include "api/operation.hpp"
 #include "http/exchange.hpp"
 #include "http/problem.hpp"
+#include "tasks/costly_reads.hpp"
 
 namespace brisk::ops {
 
@@ -165,6 +166,17 @@ void render_db(store::Store& store, std::string& out) {
   out += "\nbrisk_db_commit_batch_size_count ";
   append_u64(out, cs.commits);
   out += '\n';
+  const tasks::CostlyReadCounters& cr = tasks::costly_read_counters();
+  out +=
+      "# HELP brisk_db_query_timeouts_total Reads stopped at the time budget (--query-timeout).\n";
+  out += "# TYPE brisk_db_query_timeouts_total counter\nbrisk_db_query_timeouts_total ";
+  append_u64(out, cr.timeouts.load(std::memory_order_relaxed));
+  out +=
+      "\n# HELP brisk_db_costly_reads_refused_total Expensive reads refused with 503: every "
+      "reader busy and the queue full, or the client's share taken.\n";
+  out += "# TYPE brisk_db_costly_reads_refused_total counter\nbrisk_db_costly_reads_refused_total ";
+  append_u64(out, cr.refused.load(std::memory_order_relaxed));
+  out += '\n';
 }
 
 void render_sse(const tasks::EventHub& events, std::string& out) {
@@ -203,7 +215,8 @@ const api::Operation kMetricsOp{
         "brisk_http_requests_total{method,route,status}, "
         "brisk_http_request_duration_seconds (histogram by route), "
         "brisk_http_connections_open, brisk_db_commits_total, "
-        "brisk_db_commit_batch_size (histogram), brisk_sse_streams_open, "
+        "brisk_db_commit_batch_size (histogram), brisk_db_query_timeouts_total, "
+        "brisk_db_costly_reads_refused_total, brisk_sse_streams_open, "
         "brisk_sse_events_sent_total and brisk_sse_overflows_total. Never rate limited.",
     .tag = "operations",
     .responses = kMetricsResponses,

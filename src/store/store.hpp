@@ -5,6 +5,7 @@
 // finds rows; it decides no value of them.
 #pragma once
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,26 @@ enum class ReadStatus {
   // The database cannot be reached (a networked backend while its server
   // is down or restarting): the request may be retried later (503).
   kUnavailable,
+  // A costly read refused at once: the readers for costly reads are all
+  // busy and their queue is full, or its client already has its share of
+  // them (503 with Retry-After). Only from the *_async methods.
+  kBusy,
+  // The read went over its time budget (StoreOptions::query_timeout_ms)
+  // and was stopped (503: the query is too expensive as asked).
+  kTimeout,
+  // Stopped or dropped because nobody waits for the answer any more
+  // (ReadWaiter::cancel).
+  kCancelled,
+};
+
+// Who waits for a costly async read, for a backend that runs those on a
+// pool shared by every client: `client` names the client (its address, or
+// its user), so that no client holds more than a few of the pool's places;
+// `cancel`, once set (from any thread), says that nobody waits any more:
+// a queued read is dropped and a running one stops soon after.
+struct ReadWaiter {
+  std::string client;
+  std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 // Answers of reads made with the *_async methods: they own their bytes.
@@ -83,7 +104,10 @@ class Reader {
   // most q.limit; each view is valid only during the call), then fills `page`.
   virtual ReadStatus list(const ListSpec& q, const std::function<void(std::string_view json)>& row,
                           ListPage& page) = 0;
-  virtual void list_async(const ListSpec& q, ReadDone<ListRead> done);
+  // The direct form may answer kWouldBlock for a list too costly for an
+  // event loop (SQLite: a search, or one over its inline budget), even after
+  // calling `row`: the rows given so far are then to be dropped.
+  virtual void list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter);
   // True when the database answers (or, for a networked backend, when its
   // connections are up); never waits.
   virtual bool ping() = 0;
@@ -179,6 +203,15 @@ struct StoreOptions {
   // The event log keeps at least this many of the newest events (any
   // owner) for replay; older ones are pruned by the writer.
   std::int64_t event_window = 10'000;
+  // Every costly read stops after this long (--query-timeout), answering
+  // kTimeout; 0: no limit.
+  std::int64_t query_timeout_ms = 2000;
+  // SQLite: threads (each with its own connection) that run the reads too
+  // costly for an event loop, how many more may wait for one, and how many
+  // of those places (running or waiting) one client may hold.
+  unsigned costly_readers = 2;
+  unsigned costly_queue = 16;
+  unsigned costly_per_client = 4;
   // SQLite: PRAGMA quick_check before anything is written (it reads every
   // page: about a second per GB); a damaged file is refused at start.
   bool quick_check = true;

@@ -18,7 +18,7 @@ void Reader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> don
 }
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param)
-void Reader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
+void Reader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter /*waiter*/) {
   ListRead r;
   r.status = list(
       q,

@@ -113,7 +113,7 @@ inline TaskRead read_task(Reader& r, Owner owner, const util::Uuid& id) {
 inline ListRead read_list(Reader& r, const ListSpec& q) {
   std::promise<ListRead> p;
   auto f = p.get_future();
-  r.list_async(q, [&p](ListRead&& l) { p.set_value(std::move(l)); });
+  r.list_async(q, [&p](ListRead&& l) { p.set_value(std::move(l)); }, {});
   return f.get();
 }
 

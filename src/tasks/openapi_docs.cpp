@@ -156,7 +156,11 @@ constexpr std::string_view kBodyErrors =
         {"loc": ["body", "priority"], "msg": "Input should be less than or equal to 5",
          "type": "less_than_equal"}])";
 
-constexpr ResponseDoc kListResponses[] = {
+const api::HeaderDoc kListRetryAfter{"Retry-After", "Whole seconds to wait before retrying.",
+                                     R"({"type":"integer","minimum":1})"};
+const api::HeaderDoc* const kListRetryAfterHeaders[] = {&kListRetryAfter};
+
+const ResponseDoc kListResponses[] = {
     {.status = 200,
      .description = "A page of tasks, newest first.",
      .schema = &kTaskListSchema,
@@ -167,6 +171,15 @@ constexpr ResponseDoc kListResponses[] = {
         R"([{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 1000",
                       "type": "less_than_equal"}])"),
     api::problem(500, "The tasks could not be read.", "the tasks could not be read"),
+    api::problem(503,
+                 "An expensive query (a search, a large or unindexed list) went over the "
+                 "server's time budget (--query-timeout, default 2 s), or too many are running "
+                 "(at most 4 per client): `Retry-After` says when to try again. Also while the "
+                 "database is unavailable.",
+                 "the query was too expensive: it was stopped at the server's time budget. "
+                 "Narrow it: search for longer or rarer words, add a filter (status, tag, "
+                 "priority, due date), or ask for a smaller limit",
+                 kListRetryAfterHeaders),
 };
 
 constexpr ResponseDoc kCreateResponses[] = {

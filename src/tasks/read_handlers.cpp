@@ -5,6 +5,7 @@
 
 #include "api/problem.hpp"
 #include "auth/store_reads.hpp"
+#include "tasks/costly_reads.hpp"
 #include "tasks/etag.hpp"
 #include "tasks/list_cache.hpp"
 #include "tasks/list_params.hpp"
@@ -22,6 +23,7 @@ void reply_task(Exchange& ex, store::ReadStatus st, std::string_view json, std::
     case store::ReadStatus::kNotFound:
       return reply_not_found(ex, ex.param());
     case store::ReadStatus::kUnavailable:
+    case store::ReadStatus::kTimeout:  // PostgreSQL's statement_timeout: a point read waited
       return auth::reply_unavailable(ex);
     default:
       return api::reply_problem(ex, 500, "the task could not be read");
@@ -109,8 +111,12 @@ class ListTasks final : public http::Handler {
     store::ListPage page;
     store::Reader& reader = ctx_.store.reader(ex.worker_index());
     store::ReadStatus st = reader.list(lr.query, append, page);
-    if (st == store::ReadStatus::kWouldBlock)
+    if (st == store::ReadStatus::kWouldBlock) {
+      // Too costly for this thread (or a networked backend): the rows it
+      // gave before stopping go, the store answers later.
+      if (rb) rb->abandon();
       return list_later(ex, reader, std::move(lr), generation);
+    }
     if (st != store::ReadStatus::kOk) {
       if (rb) rb->abandon();
       if (st == store::ReadStatus::kUnavailable) return auth::reply_unavailable(ex);
@@ -132,9 +138,14 @@ class ListTasks final : public http::Handler {
     http::Deferred d = ex.defer();
     const store::ListSpec spec = lr.query;  // a copy: lr moves into the callback
     Context& ctx = ctx_;
-    reader.list_async(spec, [d, &ctx, lr = std::move(lr), generation](store::ListRead&& r) mutable {
+    store::ReadWaiter waiter = waiter_for(ex, spec.owner);
+    auto done = [d, &ctx, lr = std::move(lr), generation](store::ListRead&& r) mutable {
       d.complete([&ctx, r = std::move(r), lr = std::move(lr), generation](Exchange& ex2) {
         if (r.status == store::ReadStatus::kUnavailable) return auth::reply_unavailable(ex2);
+        if (r.status == store::ReadStatus::kBusy || r.status == store::ReadStatus::kTimeout ||
+            r.status == store::ReadStatus::kCancelled) {
+          return reply_costly_refused(ex2, r.status, lr.query);
+        }
         if (r.status != store::ReadStatus::kOk) {
           return api::reply_problem(ex2, 500, "the tasks could not be read");
         }
@@ -149,7 +160,8 @@ class ListTasks final : public http::Handler {
         }
         rb.end_body();
       });
-    });
+    };
+    reader.list_async(spec, std::move(done), std::move(waiter));
   }
 
   Context& ctx_;

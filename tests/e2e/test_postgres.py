@@ -376,3 +376,38 @@ def test_concurrent_if_match_patches_through_nginx_lose_nothing(cluster3):
             final = c.get(f"/tasks/{t['id']}", headers=h).json()
             assert final["version"] == 1 + oks[t["id"]], (final, oks)
     assert sum(oks.values()) >= len(tasks), oks
+
+
+def test_a_read_over_query_timeout_is_a_503(brisk_factory, pg, backend):
+    """--query-timeout is the read connections' statement_timeout: a list
+    that waits behind another session's lock past it gets the 503 of an
+    expensive query, a GET by id the 503 of an unavailable database, and
+    both work again once the lock is gone."""
+    db = pg.new()
+    b = brisk_factory(db=db, extra=["--query-timeout", "300ms"])
+    with make_client(b.url) as c:
+        t = create_task(c, title="locked out")
+        locker = subprocess.Popen(
+            ["psql", "-X", "-q", db, "-c",
+             "BEGIN; LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while pg.cluster.psql("SELECT count(*) FROM pg_locks WHERE mode = "
+                                  "'AccessExclusiveLock' AND relation = 'tasks'::regclass",
+                                  db=db.rsplit("/", 1)[1]) == "0":
+                assert time.monotonic() < deadline, "the lock was never taken"
+                time.sleep(0.05)
+            r = c.get("/tasks", params={"q": "locked"})
+            assert r.status_code == 503, r.text
+            assert "too expensive" in r.json()["detail"]
+            assert int(r.headers["retry-after"]) >= 1
+            r = c.get(f"/tasks/{t['id']}")
+            assert r.status_code == 503, r.text
+            assert r.headers["retry-after"] == "1"
+            metrics = c.get("/metrics").text
+            assert re.search(r"^brisk_db_query_timeouts_total [1-9]", metrics, re.M), metrics
+        finally:
+            locker.wait(30)
+        r = c.get("/tasks", params={"q": "locked"})
+        assert r.status_code == 200 and [x["id"] for x in r.json()["tasks"]] == [t["id"]]

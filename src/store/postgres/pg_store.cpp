@@ -28,7 +28,22 @@ bool is_postgres_url(std::string_view t) {
   return t.starts_with("postgres://") || t.starts_with("postgresql://");
 }
 
-PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
+Conn PgStore::open_reader(std::string& err) const {
+  Conn c = connect(url_, err);
+  if (!c || query_timeout_ms_ <= 0) return c;
+  // Over it, PostgreSQL cancels the statement (SQLSTATE 57014): the reader
+  // answers kTimeout, the client a 503.
+  Result r(
+      PQexec(c.get(), ("SET statement_timeout = " + std::to_string(query_timeout_ms_)).c_str()));
+  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    err = message(c.get());
+    return nullptr;
+  }
+  return c;
+}
+
+PgStore::PgStore(const StoreOptions& opts)
+    : url_(opts.target), query_timeout_ms_(opts.query_timeout_ms) {
   Conn first = open_or_throw(url_);
   keys_ = migrate(first.get(), opts.rotate_token_key, opts.migrate);
 
@@ -49,7 +64,12 @@ PgStore::PgStore(const StoreOptions& opts) : url_(opts.target) {
     // The pool spread over the readers, the first ones taking the remainder.
     const unsigned n = pool / readers + (i < pool % readers ? 1 : 0);
     std::vector<Conn> conns;
-    for (unsigned k = 0; k < n; ++k) conns.push_back(open_or_throw(url_));
+    for (unsigned k = 0; k < n; ++k) {
+      std::string err;
+      Conn c = open_reader(err);
+      if (!c) throw std::runtime_error("cannot connect to PostgreSQL: " + err);
+      conns.push_back(std::move(c));
+    }
     readers_.push_back(std::make_unique<PgReader>(std::move(conns), up_));
   }
   health_ = std::move(first);
@@ -121,7 +141,7 @@ void PgStore::check_health() {
   for (auto& r : readers_) {
     for (unsigned n = r->wanted(); n > 0; --n) {
       std::string err;
-      Conn c = connect(url_, err);
+      Conn c = open_reader(err);
       if (!c) return;
       r->adopt(std::move(c));
     }

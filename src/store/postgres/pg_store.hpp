@@ -54,8 +54,11 @@ class PgStore final : public Store {
 
  private:
   void check_health();
+  // A read connection: statement_timeout is the query time budget.
+  Conn open_reader(std::string& err) const;
 
   std::string url_;
+  std::int64_t query_timeout_ms_ = 0;  // 0: the connection default (pg.cpp)
   std::atomic<bool> up_{true};
   Keys keys_;
   std::unique_ptr<EventPublisher> publisher_;

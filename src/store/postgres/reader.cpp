@@ -229,7 +229,10 @@ void PgReader::process(Link& l) {
     Expect& e = l.expect.front();
     if (e.sync) {
       if (!r) break;  // not expected: wait for more input
-      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) l.expect.pop_front();
+      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+        l.expect.pop_front();
+        l.prepare_timed_out.clear();
+      }
       PQclear(r);
       continue;
     }
@@ -247,20 +250,36 @@ void PgReader::process(Link& l) {
     const bool good = ok(done.first);
     if (!done.prepare.empty()) {
       if (!good) {
-        spdlog::error("PostgreSQL: cannot prepare a read: {}", message(done.first.get()));
         l.prepared.erase(done.prepare);
+        // Parsing waits for the table's lock like the statement would:
+        // the statement that follows answers the timeout.
+        if (sqlstate(done.first.get()) == "57014") {
+          l.prepare_timed_out = done.prepare;
+        } else {
+          spdlog::error("PostgreSQL: cannot prepare a read: {}", message(done.first.get()));
+        }
       }
       continue;
     }
+    ReadStatus status = good ? ReadStatus::kOk : ReadStatus::kError;
     if (!good && done.first) {
-      ExecStatusType st = PQresultStatus(done.first.get());
-      if (st != PGRES_PIPELINE_ABORTED) {
+      const bool aborted = PQresultStatus(done.first.get()) == PGRES_PIPELINE_ABORTED;
+      if (aborted ? done.request && done.request->statement->name == l.prepare_timed_out
+                  : sqlstate(done.first.get()) == "57014") {
+        status = ReadStatus::kTimeout;  // statement_timeout: the query time budget
+      } else if (aborted) {
+        // An earlier statement of the same Sync failed (a list over its
+        // statement_timeout): this read did not run. Once more, on its own.
+        if (Link* other = done.request && !done.request->retried ? pick() : nullptr) {
+          done.request->retried = true;
+          send(*other, std::move(done.request));
+          continue;
+        }
+      } else {
         spdlog::error("PostgreSQL: read failed: {}", message(done.first.get()));
       }
     }
-    if (done.request) {
-      done.request->handler(done.first.get(), good ? ReadStatus::kOk : ReadStatus::kError);
-    }
+    if (done.request) done.request->handler(done.first.get(), status);
   }
 }
 
@@ -276,6 +295,7 @@ void PgReader::fail(Link& l, const std::string& why) {
   l.expect.clear();
   l.conn.reset();
   l.prepared.clear();
+  l.prepare_timed_out.clear();
   l.reading = l.writing = l.unsynced = false;
   ++l.generation;
   live_.fetch_sub(1, std::memory_order_acq_rel);
@@ -349,7 +369,10 @@ void PgReader::get_async(Owner owner, const util::Uuid& id, ReadDone<TaskRead> d
   });
 }
 
-void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done) {
+// `waiter` is not needed: the reads wait on the database server, not on a
+// pool of this process (statement_timeout bounds them).
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
+void PgReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter /*waiter*/) {
   run([this, q, done = std::move(done)]() mutable {
     Link* l = detached_ ? nullptr : pick();
     ListRead out;

@@ -71,7 +71,7 @@ class PgReader final : public Reader {
                   ListPage&) override {
     return ReadStatus::kWouldBlock;
   }
-  void list_async(const ListSpec& q, ReadDone<ListRead> done) override;
+  void list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter) override;
   bool ping() override;
   ReadStatus user_by_name(std::string_view, UserRow&) override { return ReadStatus::kWouldBlock; }
   void user_by_name_async(std::string_view username, ReadDone<UserRead> done) override;
@@ -116,6 +116,8 @@ class PgReader final : public Reader {
     std::set<std::string> prepared;
     bool reading = false, writing = false, unsynced = false;
     std::uint64_t generation = 0;
+    // The statement whose Prepare statement_timeout stopped, until the Sync.
+    std::string prepare_timed_out;
   };
 
   void run(std::function<void()> f);

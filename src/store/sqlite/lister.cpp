@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -45,26 +46,6 @@ void position_of(const Stmt& s, SortKey sort, bool null_group, ListPosition& out
   }
 }
 
-// Interrupts the statements of `db` after about `steps` VM steps (0: no
-// limit) until destroyed.
-class StepBudget {
- public:
-  StepBudget(sqlite3* db, int steps) : db_(steps > 0 ? db : nullptr), left_(steps / kEvery) {
-    if (db_) sqlite3_progress_handler(db_, kEvery, &StepBudget::tick, this);
-  }
-  ~StepBudget() {
-    if (db_) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
-  }
-  StepBudget(const StepBudget&) = delete;
-  StepBudget& operator=(const StepBudget&) = delete;
-
- private:
-  static constexpr int kEvery = 1000;
-  static int tick(void* self) { return --static_cast<StepBudget*>(self)->left_ < 0 ? 1 : 0; }
-  sqlite3* db_;
-  int left_;
-};
-
 // Runs BEGIN now and COMMIT when destroyed: the phases of one page read
 // one snapshot.
 class ReadTxn {
@@ -82,7 +63,79 @@ class ReadTxn {
   Db* db_;
 };
 
+// SQLite VM steps between two calls of the progress handler.
+constexpr int kTickSteps = 1000;
+
+// This thread's CPU time, ns.
+std::int64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 }  // namespace
+
+// Installs the progress handler for one list when it has a limit, and
+// removes it when destroyed (before the read transaction ends: its COMMIT
+// must not be interrupted).
+class Lister::Ticker {
+ public:
+  Ticker(Lister& l, const ListLimits& limits) : l_(l) {
+    l.limits_ = limits;
+    l.hedge_ticks_ = -1;
+    l.list_ticks_ = limits.max_steps > 0 ? limits.max_steps / kTickSteps : -1;
+    l.stop_ = Stop::kNone;
+    l.cpu_end_ns_ = limits.cpu.count() > 0 ? thread_cpu_ns() + limits.cpu.count() : 0;
+    // A hedged walk needs the handler too: install it always (one pointer
+    // store; it runs only on statements longer than kTickSteps).
+    sqlite3_progress_handler(l.cache_.db().get(), kTickSteps, &Lister::tick, &l);
+  }
+  ~Ticker() {
+    sqlite3_progress_handler(l_.cache_.db().get(), 0, nullptr, nullptr);
+    l_.limits_ = {};
+  }
+  Ticker(const Ticker&) = delete;
+  Ticker& operator=(const Ticker&) = delete;
+
+ private:
+  Lister& l_;
+};
+
+int Lister::tick(void* self) {
+  Lister& l = *static_cast<Lister*>(self);
+  if (l.hedge_ticks_ >= 0 && l.hedge_ticks_-- == 0) {
+    l.stop_ = Stop::kHedge;
+    return 1;
+  }
+  if (l.list_ticks_ >= 0 && l.list_ticks_-- == 0) {
+    l.stop_ = Stop::kSteps;
+    return 1;
+  }
+  if (l.limits_.cancel && l.limits_.cancel->load(std::memory_order_relaxed)) {
+    l.stop_ = Stop::kCancelled;
+    return 1;
+  }
+  if ((l.cpu_end_ns_ != 0 && thread_cpu_ns() >= l.cpu_end_ns_) ||
+      (l.limits_.deadline != std::chrono::steady_clock::time_point{} &&
+       std::chrono::steady_clock::now() >= l.limits_.deadline)) {
+    l.stop_ = Stop::kDeadline;
+    return 1;
+  }
+  return 0;
+}
+
+ReadStatus Lister::stopped() const {
+  switch (stop_) {
+    case Stop::kSteps:
+      return ReadStatus::kWouldBlock;
+    case Stop::kDeadline:
+      return ReadStatus::kTimeout;
+    case Stop::kCancelled:
+      return ReadStatus::kCancelled;
+    default:
+      return ReadStatus::kError;
+  }
+}
 
 struct Lister::Run {
   const ListSpec& q;
@@ -153,7 +206,7 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
                         !q.tags.empty() || !q.search.empty();
   if (run.cap < 0 && filtered) run.cap = probe_cap(q.limit, total_estimate());
   const Plan pl = plan(q, null_group, run.cap, memo_probe);
-  if (run.probe_failed) return ReadStatus::kError;
+  if (run.probe_failed) return stopped();
   if (spdlog::should_log(spdlog::level::trace)) {
     spdlog::trace("list plan: {} ({}), probe cap {}{}", driver_name(pl.shape.driver),
                   pl.shape.ordered() ? "in order" : "then sorted", run.cap,
@@ -201,16 +254,23 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
     }
     s.bind_blob(kParamAfterId, after->id.bytes.data(), after->id.bytes.size());
   }
-  StepBudget limit(cache_.db().get(), budget);
+  // The walk's budget, in progress-handler ticks (as many whole ticks as
+  // it holds, then the next one stops it); -1 again when this returns.
+  hedge_ticks_ = budget > 0 ? budget / kTickSteps : -1;
+  struct EndHedge {
+    int& ticks;
+    ~EndHedge() { ticks = -1; }
+  } end_hedge{hedge_ticks_};
 
   for (;;) {
     int rc = s.step();
     if (rc == SQLITE_DONE) return ReadStatus::kOk;
-    if (rc == SQLITE_INTERRUPT && budget > 0) {
+    if (rc == SQLITE_INTERRUPT && stop_ == Stop::kHedge) {
+      stop_ = Stop::kNone;
       interrupted = true;
       return ReadStatus::kOk;
     }
-    if (rc != SQLITE_ROW) return ReadStatus::kError;
+    if (rc != SQLITE_ROW) return stopped();
     if (run.served == q.limit) {
       run.page.more = true;
       return ReadStatus::kOk;
@@ -225,7 +285,7 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
 }
 
 ReadStatus Lister::list(const ListSpec& q, const std::function<void(std::string_view)>& row,
-                        ListPage& page) {
+                        ListPage& page, const ListLimits& limits) {
   page = ListPage{};
   if (q.limit < 1) return ReadStatus::kOk;
   if (!q.tags.empty()) {
@@ -242,6 +302,7 @@ ReadStatus Lister::list(const ListSpec& q, const std::function<void(std::string_
     // A due_at sort serves the tasks with due_at, then those without.
     const bool two_phases = q.sort == SortKey::kDueAt && !q.due_filtered();
     ReadTxn txn(cache_.db(), two_phases);
+    Ticker ticker(*this, limits);
     if (!(two_phases && q.has_after && q.after.null_key)) {
       if (ReadStatus st = phase(run, false); st != ReadStatus::kOk || page.more || !two_phases) {
         return st;

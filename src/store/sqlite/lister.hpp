@@ -3,6 +3,8 @@
 // each row to the caller without copying it.
 #pragma once
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,6 +17,25 @@
 #include "store/store.hpp"
 
 namespace brisk::store::sqlite {
+
+// What may stop a list before it is done (each absent by default). The
+// statements are interrupted through SQLite's progress handler, which runs
+// every kTickSteps VM steps: that is how often the clock and the flag are
+// looked at.
+struct ListLimits {
+  // VM steps for the whole list (0: no limit); over it, the list answers
+  // kWouldBlock: an event loop runs lists under this budget, and those over
+  // it go to the costly-read pool.
+  int max_steps = 0;
+  // Over either: kTimeout. `cpu` is the time the list may spend working
+  // on its thread (CLOCK_THREAD_CPUTIME_ID; 0: no limit), which a list
+  // starved of a core by other work does not spend; `deadline` bounds the
+  // wall time.
+  std::chrono::nanoseconds cpu{0};
+  std::chrono::steady_clock::time_point deadline{};
+  // Set: kCancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
 
 class Lister {
  public:
@@ -29,13 +50,19 @@ class Lister {
   explicit Lister(Db& db, std::size_t cache = 48, int walk_budget = kWalkBudgetSteps)
       : cache_(db, cache), walk_budget_(walk_budget) {}
   ReadStatus list(const ListSpec& q, const std::function<void(std::string_view)>& row,
-                  ListPage& page);
+                  ListPage& page, const ListLimits& limits = {});
   const StmtCache& cache() const { return cache_; }
   const Stats& stats() const { return stats_; }
 
  private:
   struct Run;
   void bind(Stmt& s, const ListSpec& q, std::size_t tag, std::int64_t limit);
+  // Why the statement running was interrupted.
+  enum class Stop : std::uint8_t { kNone, kHedge, kSteps, kDeadline, kCancelled };
+  class Ticker;
+  static int tick(void* self);
+  // The answer for a statement that failed: the limit that stopped it, or kError.
+  ReadStatus stopped() const;
   std::int64_t probe(const ListSpec& q, Probe p, std::size_t tag, std::int64_t cap);
   std::int64_t total_estimate();
   ReadStatus phase(Run& run, bool null_group);
@@ -47,9 +74,15 @@ class Lister {
   StmtCache cache_;
   int walk_budget_;
   Stats stats_;
-  std::string tags_json_;
-  std::string search_;  // the query's FTS5 search text (kParamSearch)  // the query's tags as a
-                        // JSON array (kParamTagsJson)
+  std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)
+  std::string search_;     // the query's FTS5 search text (kParamSearch)
+  // The limits of the list running, in progress-handler ticks left (-1:
+  // none): the hedged walk's, the whole list's; and why it stopped.
+  ListLimits limits_;
+  int hedge_ticks_ = -1;
+  int list_ticks_ = -1;
+  std::int64_t cpu_end_ns_ = 0;  // limits_.cpu as a thread CPU clock reading (0: none)
+  Stop stop_ = Stop::kNone;
 };
 
 }  // namespace brisk::store::sqlite

@@ -4,11 +4,13 @@
 #include <stdexcept>
 
 #include "store/sqlite/collation.hpp"
+#include "store/sqlite/read_pool.hpp"
 
 namespace brisk::store::sqlite {
 
-SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* cache)
-    : cache_(cache) {
+SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* cache,
+                           ReadPool* pool)
+    : cache_(cache), pool_(pool) {
   std::string err =
       db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
@@ -63,7 +65,16 @@ ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view
 
 ReadStatus SqliteReader::list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                               ListPage& page) {
-  return lister_.list(q, row, page);
+  if (!pool_) return lister_.list(q, row, page);
+  // A search's cost depends on how many tasks its words match (all of
+  // them, for a common prefix): no budget is spent finding out here.
+  if (!q.search.empty()) return ReadStatus::kWouldBlock;
+  return lister_.list(q, row, page, {.max_steps = kInlineListSteps});
+}
+
+void SqliteReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter) {
+  if (!pool_) return Reader::list_async(q, std::move(done), std::move(waiter));
+  pool_->submit(q, std::move(done), std::move(waiter));
 }
 
 ReadStatus SqliteReader::read_user(Stmt& s, UserRow& out) {

@@ -99,8 +99,14 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // tokens survive restarts.
   cursor_key_ = load_key(db, "cursor_key", false);
   token_key_ = load_key(db, "token_key", opts.rotate_token_key);
+  pool_ = std::make_unique<ReadPool>(
+      path_, kVfs,
+      ReadPoolOptions{.threads = opts.costly_readers,
+                      .queue = opts.costly_queue,
+                      .per_client = std::max(1u, opts.costly_per_client),
+                      .timeout = std::chrono::milliseconds(opts.query_timeout_ms)});
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
-    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_));
+    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_, pool_.get()));
   }
   writer_ =
       std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);
@@ -111,10 +117,15 @@ void SqliteStore::stop() {
   if (writer_) writer_->stop();
 }
 
+// The costly-read pool stops last among the threads: reads may still come
+// after stop() (the writer's), and a list running now ends within its time
+// budget.
 SqliteStore::~SqliteStore() {
   stop();
   writer_.reset();
   readers_.clear();
+  if (pool_) pool_->stop();
+  pool_.reset();
 }
 
 // Refuses a file another brisk serves: two writers would break group commit

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/reader.hpp"
 #include "store/sqlite/writer.hpp"
 #include "store/store.hpp"
@@ -71,6 +72,8 @@ class SqliteStore final : public Store {
   FileLock lock_;
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
+  // Destroyed after the readers that hand it their costly lists.
+  std::unique_ptr<ReadPool> pool_;
   std::vector<std::unique_ptr<SqliteReader>> readers_;
   std::string cursor_key_;
   std::string token_key_;

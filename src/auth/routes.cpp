@@ -75,10 +75,8 @@ class Register final : public http::Handler {
               if (r.status == WriteResult::Status::kConflict) {
                 return api::reply_problem(ex2, 409, "username '" + view.username + "' is taken");
               }
-              if (r.status == WriteResult::Status::kUnavailable) return reply_unavailable(ex2);
-              if (r.status == WriteResult::Status::kFull) return reply_disk_full(ex2);
               if (r.status != WriteResult::Status::kOk) {
-                return api::reply_problem(ex2, 500, "the account could not be stored");
+                return reply_write_failure(ex2, r.status, "the account could not be stored");
               }
               ex2.respond(201).body(kJson, serialize(view));
             });

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/problem.hpp"
 #include "http/exchange.hpp"
 #include "http/problem.hpp"
 #include "store/store.hpp"
@@ -32,6 +33,15 @@ inline void reply_disk_full(http::Exchange& ex) {
   http::ResponseBuilder rb = ex.respond(507);
   rb.header("Retry-After", kDiskFullRetryAfterSeconds);
   http::write_problem(rb, "the server's disk is full; nothing was written. Retry later");
+}
+
+// A write the store did not commit: 503 (unavailable), 507 (disk full), or
+// a 500 whose detail is `other` (storage failed for another reason).
+inline void reply_write_failure(http::Exchange& ex, store::WriteResult::Status status,
+                                std::string_view other) {
+  if (status == store::WriteResult::Status::kUnavailable) return reply_unavailable(ex);
+  if (status == store::WriteResult::Status::kFull) return reply_disk_full(ex);
+  api::reply_problem(ex, 500, other);
 }
 
 // reply(Exchange&, store::ReadStatus, std::string_view json, std::int64_t version)

@@ -38,9 +38,7 @@ std::string_view location_of(const util::Uuid& id, char (&buf)[43]) {
 }
 
 void reply_storage_failure(Exchange& ex, const WriteResult& r) {
-  if (r.status == WriteResult::Status::kUnavailable) return auth::reply_unavailable(ex);
-  if (r.status == WriteResult::Status::kFull) return auth::reply_disk_full(ex);
-  api::reply_problem(ex, 500, "the change could not be stored; nothing was written");
+  auth::reply_write_failure(ex, r.status, "the change could not be stored; nothing was written");
 }
 
 void reply_created(Exchange& ex, const WriteResult& r) {

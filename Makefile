@@ -2,7 +2,7 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build run test deb install clean format screenshot coverage fuzz fuzz-seeds
+.PHONY: all deps build run test deb install clean format screenshot coverage fuzz fuzz-seeds sanitize
 all: build
 
 deps:
@@ -27,6 +27,14 @@ coverage: deps
 	cmake --preset coverage >/dev/null
 	cmake --build --preset coverage
 	bash scripts/coverage.sh build/coverage
+
+# The sanitizer builds (clang; build/asan, build/tsan): ASan+UBSan under
+# the unit tests and the whole end-to-end suite, then TSan under the unit
+# tests, the concurrent end-to-end tests and the benchmark's smoke load.
+# Any sanitizer report fails it (tools/sanitized_tests.sh).
+sanitize: deps
+	bash tools/sanitized_tests.sh asan
+	bash tools/sanitized_tests.sh tsan
 
 # The libFuzzer targets of fuzz/ under ASan+UBSan (clang, build/fuzz): the
 # inputs of fuzz/regressions/ replayed, then each target run for

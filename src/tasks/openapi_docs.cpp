@@ -106,7 +106,6 @@ constexpr ParamDoc kIdempotencyKey{
         R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$",
             "examples": ["7d1e0c1a-retry-safe"]})"};
 
-constexpr ParamDoc kIdParams[] = {kIdParam};
 constexpr ParamDoc kGetParams[] = {kIdParam, kIfNoneMatch};
 constexpr ParamDoc kConditionalParams[] = {kIdParam, kIfMatch};
 constexpr ParamDoc kCreateParams[] = {kIdempotencyKey};

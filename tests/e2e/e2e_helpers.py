@@ -40,8 +40,13 @@ TASK_KEYS = {
 # A well-formed UUIDv7 that no test ever creates.
 MISSING_ID = "01936f4e-8a3c-7b2e-9c1d-5f0a2b3c4d5e"
 
-START_TIMEOUT = 10.0
-STOP_TIMEOUT = 15.0
+# How much slower than a release build the binary under test runs: the
+# sanitizer builds (`make sanitize`) set it, and the few tests that wait a
+# fixed short time for the server to act scale their waits by it.
+SLOWDOWN = float(os.environ.get("BRISK_E2E_SLOWDOWN", "1"))
+
+START_TIMEOUT = 10.0 * SLOWDOWN
+STOP_TIMEOUT = 15.0 * SLOWDOWN
 
 
 # ---------------------------------------------------------------------------

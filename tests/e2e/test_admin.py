@@ -76,7 +76,9 @@ def test_backup_under_write_load_restores_every_acknowledged_task(brisk_factory,
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 30
+    while len(acked) <= 20 and not errors and time.monotonic() < deadline:
+        time.sleep(0.05)  # some load before the backup, however slow the build
     started = time.monotonic()
     out_db = tmp_path / "backup.db"
     out = ok(["backup", "--db", db, out_db])

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e_helpers import BRISK_BIN, check_problem
+from e2e_helpers import BRISK_BIN, SLOWDOWN, check_problem
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -204,6 +204,6 @@ def test_a_client_gets_a_bounded_share_and_leaving_gives_it_back(brisk_factory, 
     # on, the queued two would hold their places for two searches' time.)
     for s in waiting:
         s.close()
-    time.sleep(0.1)
+    time.sleep(0.1 * SLOWDOWN)
     again = [raw_search(b) for _ in range(4)]
     assert [status_of(s) for s in again] == [200] * 4

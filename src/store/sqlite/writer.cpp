@@ -17,6 +17,9 @@ namespace brisk::store::sqlite {
 namespace {
 // How often a writer whose disk is full tries a one-row write.
 constexpr auto kProbeInterval = std::chrono::seconds(2);
+// The writer connection's busy timeout (set where it is opened,
+// sqlite_store.cpp); restored after each checkpoint's shorter wait.
+constexpr int kBusyTimeoutMs = 5000;
 constexpr std::span<const Column<TaskRow>> kCols(kTaskColumns);
 constexpr std::span<const Column<UserRow>> kUserCols(kUserColumns);
 // Parameters after the updatable columns in update_ and delete_.
@@ -46,8 +49,10 @@ struct Writer::Batch {
   std::vector<const TaskRow*> new_rows;
 };
 
-Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window)
+Writer::Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window,
+               WalPolicy wal)
     : db_(std::move(db)),
+      wal_(db_.get(), kBusyTimeoutMs, wal),
       cache_(cache),
       rows_(db_),
       admin_(db_),
@@ -114,6 +119,11 @@ void Writer::stop() {
     if (std::string err = db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !err.empty()) {
       spdlog::warn("checkpoint at stop failed: {}", err);
     }
+    const WalCheckpointStats& w = wal_.stats();
+    spdlog::debug(
+        "WAL checkpoints: {} restarts, {} gave up waiting for readers, {} passive, {} idle "
+        "truncates",
+        w.restarts, w.busy, w.passive, w.truncates);
   }
 }
 
@@ -127,6 +137,14 @@ void Writer::run() {
       if (t == WriteQueue::Take::kClosed) return;
       if (t == WriteQueue::Take::kTimeout) {
         probe_disk();
+        continue;
+      }
+    } else if (const auto idle = wal_.idle_wait(); idle.count() > 0) {
+      // A quiet moment empties the WAL file (wal_checkpoint.hpp).
+      const auto t = queue_.take_for(batch, idle);
+      if (t == WriteQueue::Take::kClosed) return;
+      if (t == WriteQueue::Take::kTimeout) {
+        wal_.when_idle();
         continue;
       }
     } else if (!queue_.take(batch)) {
@@ -225,14 +243,19 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   // After the caches (a client told of a change may read it at once), before
   // the answers: a stream hears of a change no later than its writer.
   if (ok) publish(events_.take());
-  // Every completion is handed over before any requester thread is woken.
-  util::HandoffBatch handoff;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    WriteResult res = ok ? std::move(results[i]) : WriteResult{};
-    if (!ok) res.status = failure;
-    if (res.status == WriteResult::Status::kOk) take_body(batch[i].command, res);
-    if (batch[i].done) batch[i].done(std::move(res));
+  {
+    // Every completion is handed over before any requester thread is woken.
+    util::HandoffBatch handoff;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      WriteResult res = ok ? std::move(results[i]) : WriteResult{};
+      if (!ok) res.status = failure;
+      if (res.status == WriteResult::Status::kOk) take_body(batch[i].command, res);
+      if (batch[i].done) batch[i].done(std::move(res));
+    }
   }
+  // Once the answers are on their way: no client waits for the checkpoint,
+  // and the next batch begins after it (so the WAL can restart).
+  if (ok) wal_.after_commit();
 }
 
 // Applies the batch's commands in order inside the open transaction. False

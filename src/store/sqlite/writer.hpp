@@ -15,6 +15,7 @@
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/event_log.hpp"
 #include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/wal_checkpoint.hpp"
 #include "store/store.hpp"
 #include "store/task_cache.hpp"
 #include "store/write_queue.hpp"
@@ -27,7 +28,10 @@ class Writer {
   // each commit, before any completion runs.
   // Idempotency records older than `idempotency_ttl_ms` are purged; the
   // event log keeps at least the newest `event_window` events.
-  Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window);
+  // `wal` is the checkpoint policy (wal_checkpoint.hpp; other values are
+  // for tests).
+  Writer(Db db, TaskCache* cache, std::int64_t idempotency_ttl_ms, std::int64_t event_window,
+         WalPolicy wal = {});
   ~Writer();
   void start();
   // Queues a write and wakes the writer: submit(r) is enqueue(r) + flush().
@@ -70,6 +74,7 @@ class Writer {
   void probe_disk();
 
   Db db_;
+  WalCheckpointer wal_;  // after db_: installed on it
   TaskCache* cache_;
   TaskRows rows_;      // after db_: prepared on it
   AdminWrites admin_;  // likewise

@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -72,6 +73,9 @@ struct Expect {
 // One client's tasks, by id: only it changes them, so it knows their versions.
 using Model = std::map<std::string, Expect>;
 
+// Over the run: writes acknowledged, and writes sent that got no answer.
+std::atomic<std::uint64_t> acknowledged{0}, unanswered{0};
+
 // Runs changes until one is not acknowledged (the power is off) or `ops`
 // are done.
 void client(Store& s, Model& m, std::uint64_t seed, int ops) {
@@ -110,12 +114,14 @@ void client(Store& s, Model& m, std::uint64_t seed, int ops) {
     const WriteResult r = testing::run(s, std::move(cmd));
     Expect& e = m[k];
     if (r.status == Status::kOk) {
+      acknowledged.fetch_add(1, std::memory_order_relaxed);
       e.acked = after ? std::optional<std::string>(after->body) : std::nullopt;
       e.row = after;
       continue;
     }
     ASSERT_NE(r.status, Status::kVersionChanged) << "no other client changes this task";
     ASSERT_NE(r.status, Status::kNotFound) << "no other client deletes this task";
+    unanswered.fetch_add(1, std::memory_order_relaxed);
     e.in_doubt = true;  // never acknowledged: may or may not have been kept
     e.doubted = after ? std::optional<std::string>(after->body) : std::nullopt;
     e.doubted_row = after;
@@ -171,13 +177,22 @@ void remove_files(const std::string& path) {
   for (const char* sfx : {"", "-wal", "-shm"}) ::unlink((path + sfx).c_str());
 }
 
+// Removes the round's database when the test ends, passed or failed.
+struct RemoveAtEnd {
+  std::string path;
+  ~RemoveAtEnd() {
+    if (!path.empty()) remove_files(path);
+  }
+};
+
 TEST(PowerLoss, AcknowledgedWritesSurviveEveryCut) {
   configure_sqlite_library();
   crash::register_vfs();
   const auto rounds = static_cast<int>(env_number("BRISK_POWER_CUT_ROUNDS", 200));
   const std::uint64_t seed = env_number("BRISK_POWER_CUT_SEED", std::random_device{}());
   std::mt19937_64 rng(seed);
-  std::string path;
+  RemoveAtEnd files;
+  std::string& path = files.path;
   std::vector<Model> models;
   int in_checkpoint = 0, after_checkpoint = 0;
   std::uint64_t ops = 0, lost = 0, kept = 0, torn = 0;
@@ -226,16 +241,18 @@ TEST(PowerLoss, AcknowledgedWritesSurviveEveryCut) {
     verify(after, path, models);
     if (HasFailure()) return;
   }
-  remove_files(path);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
   std::printf(
-      "power cuts: %d rounds in %lld ms (seed %llu); %d cut mid-checkpoint, %d after one; "
-      "%llu writes/truncates/syncs before the cuts; unsynced sectors: %llu lost, %llu kept, "
-      "%llu garbled\n",
-      rounds, static_cast<long long>(ms), static_cast<unsigned long long>(seed), in_checkpoint,
-      after_checkpoint, static_cast<unsigned long long>(ops), static_cast<unsigned long long>(lost),
+      "power cuts: %d rounds in %lld ms (seed %llu); %llu writes acknowledged (each task "
+      "checked at its last), %llu "
+      "unanswered; %d cuts mid-checkpoint, %d after one; %llu writes/truncates/syncs before "
+      "the cuts; unsynced sectors: %llu lost, %llu kept, %llu garbled\n",
+      rounds, static_cast<long long>(ms), static_cast<unsigned long long>(seed),
+      static_cast<unsigned long long>(acknowledged.load()),
+      static_cast<unsigned long long>(unanswered.load()), in_checkpoint, after_checkpoint,
+      static_cast<unsigned long long>(ops), static_cast<unsigned long long>(lost),
       static_cast<unsigned long long>(kept), static_cast<unsigned long long>(torn));
 }
 

@@ -22,6 +22,12 @@ class Readyz final : public http::Handler {
     if (draining_.load(std::memory_order_relaxed)) {
       return api::reply_problem(ex, 503, "shutting down");
     }
+    // A fault no retry cures (the file deleted or replaced, corruption):
+    // reads may still work, but a load balancer should send clients
+    // elsewhere, and the operator reads why here and in the log.
+    if (std::string fault = store_.fault(); !fault.empty()) {
+      return api::reply_problem(ex, 503, fault);
+    }
     if (!store_.reader(ex.worker_index()).ping()) {
       return api::reply_problem(ex, 503, "the database does not answer");
     }
@@ -63,8 +69,9 @@ constexpr api::ResponseDoc kReadyzResponses[] = {
      .schema = &kStatusSchema,
      .example = R"({"status": "ready"})"},
     api::problem(503,
-                 "The database does not answer, its disk is full (writes would get 507), or "
-                 "brisk is shutting down.",
+                 "The database does not answer, its disk is full (writes would get 507), its "
+                 "file was deleted or replaced or is corrupt (writes get 503 until brisk "
+                 "restarts; `detail` says which), or brisk is shutting down.",
                  "shutting down"),
 };
 const api::Operation kReadyzOp{

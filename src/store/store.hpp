@@ -162,6 +162,12 @@ class Store {
   // True while writes fail for want of disk space (then answered 507);
   // /readyz reports it. Any thread, cheap.
   virtual bool disk_full() const { return false; }
+  // Why the database cannot be used until brisk restarts (SQLite: its file
+  // was deleted or replaced under the running server, or corruption was
+  // found), in one client-safe line; empty while there is no such fault.
+  // Writes are then answered kUnavailable (503), and /readyz reports it.
+  // Any thread, cheap.
+  virtual std::string fault() const { return {}; }
   // A counter that changes whenever a commit changes any task, bumped before
   // the commit's completions run; nullopt when other processes may write
   // (then nothing derived from reads may be cached).

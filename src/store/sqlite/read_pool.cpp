@@ -107,7 +107,7 @@ void ReadPool::run() {
       // Opened at the first list, not before: a server that never gets a
       // costly list keeps the memory of two connections (about 5 MB).
       try {
-        reader = std::make_unique<SqliteReader>(path_, vfs_, nullptr);
+        reader = std::make_unique<SqliteReader>(path_, vfs_, nullptr, nullptr, opts_.health);
       } catch (const std::exception& e) {
         spdlog::error("costly-read thread: {}", e.what());
       }

@@ -23,6 +23,7 @@
 
 namespace brisk::store::sqlite {
 
+class Health;
 class SqliteReader;
 
 struct ReadPoolOptions {
@@ -32,6 +33,9 @@ struct ReadPoolOptions {
   // Per list: the CPU time it may take from when it starts, and five times
   // that in wall time (0: no limit).
   std::chrono::milliseconds timeout{2000};
+  // The store's faults (may be null): a failed list answers 503 while one
+  // is recorded (reader.hpp).
+  const Health* health = nullptr;
 };
 
 class ReadPool {

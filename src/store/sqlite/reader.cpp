@@ -4,13 +4,14 @@
 #include <stdexcept>
 
 #include "store/sqlite/collation.hpp"
+#include "store/sqlite/health.hpp"
 #include "store/sqlite/read_pool.hpp"
 
 namespace brisk::store::sqlite {
 
 SqliteReader::SqliteReader(const std::string& path, const char* vfs, TaskCache* cache,
-                           ReadPool* pool)
-    : cache_(cache), pool_(pool) {
+                           ReadPool* pool, const Health* health)
+    : cache_(cache), pool_(pool), health_(health) {
   std::string err =
       db_.open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, vfs);
   if (!err.empty()) throw std::runtime_error("cannot open a read connection: " + err);
@@ -53,7 +54,7 @@ ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view
   get_.bind_blob(1, id.bytes.data(), id.bytes.size());
   int rc = get_.step();
   if (rc == SQLITE_DONE) return ReadStatus::kNotFound;
-  if (rc != SQLITE_ROW) return ReadStatus::kError;
+  if (rc != SQLITE_ROW) return checked(ReadStatus::kError);
   row_owner = get_.int64(0);
   version = get_.int64(1);
   json_.assign(get_.text(2));
@@ -65,11 +66,11 @@ ReadStatus SqliteReader::get(Owner owner, const util::Uuid& id, std::string_view
 
 ReadStatus SqliteReader::list(const ListSpec& q, const std::function<void(std::string_view)>& row,
                               ListPage& page) {
-  if (!pool_) return lister_.list(q, row, page);
+  if (!pool_) return checked(lister_.list(q, row, page));
   // A search's cost depends on how many tasks its words match (all of
   // them, for a common prefix): no budget is spent finding out here.
   if (!q.search.empty()) return ReadStatus::kWouldBlock;
-  return lister_.list(q, row, page, {.max_steps = kInlineListSteps});
+  return checked(lister_.list(q, row, page, {.max_steps = kInlineListSteps}));
 }
 
 void SqliteReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWaiter waiter) {
@@ -80,7 +81,7 @@ void SqliteReader::list_async(const ListSpec& q, ReadDone<ListRead> done, ReadWa
 ReadStatus SqliteReader::read_user(Stmt& s, UserRow& out) {
   int rc = s.step();
   if (rc == SQLITE_DONE) return ReadStatus::kNotFound;
-  if (rc != SQLITE_ROW) return ReadStatus::kError;
+  if (rc != SQLITE_ROW) return checked(ReadStatus::kError);
   out.owner = s.int64(0);
   std::string_view id = s.blob(1);
   if (id.size() == 16) std::copy(id.begin(), id.end(), out.id.bytes.begin());
@@ -112,7 +113,7 @@ ReadStatus SqliteReader::events(const EventRange& q,
   page = EventPage{};
   {
     StmtScope b(begin_);
-    if (begin_.step() != SQLITE_DONE) return ReadStatus::kError;
+    if (begin_.step() != SQLITE_DONE) return checked(ReadStatus::kError);
   }
   struct End {
     Stmt& end;
@@ -123,7 +124,7 @@ ReadStatus SqliteReader::events(const EventRange& q,
   } end{end_};
   {
     StmtScope s(event_bounds_);
-    if (event_bounds_.step() != SQLITE_ROW) return ReadStatus::kError;
+    if (event_bounds_.step() != SQLITE_ROW) return checked(ReadStatus::kError);
     page.newest = event_bounds_.int64(0);
     page.pruned_through = event_bounds_.int64(1);
   }
@@ -145,8 +146,14 @@ ReadStatus SqliteReader::events(const EventRange& q,
     bytes += v.data.size();
     ++n;
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return ReadStatus::kError;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return checked(ReadStatus::kError);
   return ReadStatus::kOk;
+}
+
+// The corruption a failed statement met is recorded (health.hpp) before the
+// statement returns, from SQLite's error log.
+ReadStatus SqliteReader::checked(ReadStatus st) const {
+  return st == ReadStatus::kError && health_ && health_->faulty() ? ReadStatus::kUnavailable : st;
 }
 
 bool SqliteReader::ping() {

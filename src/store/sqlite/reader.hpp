@@ -14,6 +14,7 @@
 
 namespace brisk::store::sqlite {
 
+class Health;
 class ReadPool;
 
 // SQLite VM steps a list may take on an event loop (about 15 ms of work: a
@@ -26,8 +27,10 @@ class SqliteReader final : public Reader {
   // Throws std::runtime_error if the connection cannot be opened.
   // `cache` (shared, may be null) serves repeated point reads. `pool` (may
   // be null: then every list runs here, without limits) runs costly lists.
-  SqliteReader(const std::string& path, const char* vfs, TaskCache* cache,
-               ReadPool* pool = nullptr);
+  // While `health` (may be null) records a fault (a corrupt or deleted
+  // file), a failed read answers kUnavailable (503), not kError (500).
+  SqliteReader(const std::string& path, const char* vfs, TaskCache* cache, ReadPool* pool = nullptr,
+               const Health* health = nullptr);
   ReadStatus get(Owner owner, const util::Uuid& id, std::string_view& json,
                  std::int64_t& version) override;
   ReadStatus list(const ListSpec& q, const std::function<void(std::string_view)>& row,
@@ -36,7 +39,7 @@ class SqliteReader final : public Reader {
   // A list under `limits`, on this connection (the pool's threads).
   ReadStatus list_limited(const ListSpec& q, const std::function<void(std::string_view)>& row,
                           ListPage& page, const ListLimits& limits) {
-    return lister_.list(q, row, page, limits);
+    return checked(lister_.list(q, row, page, limits));
   }
   bool ping() override;
   ReadStatus user_by_name(std::string_view username, UserRow& out) override;
@@ -53,6 +56,9 @@ class SqliteReader final : public Reader {
   Stmt user_by_name_, user_by_id_;
   Stmt begin_, end_, event_bounds_, event_page_;
   ReadStatus read_user(Stmt& s, UserRow& out);
+  // `st`, or kUnavailable for a kError while the store has a fault.
+  ReadStatus checked(ReadStatus st) const;
+  const Health* health_;
   Lister lister_{db_};
   std::string json_;  // the last get()'s JSON, copied out before the read ends
 };

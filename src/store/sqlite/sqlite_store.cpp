@@ -59,8 +59,9 @@ void remove_files(const std::string& path) {
 }
 }  // namespace
 
-SqliteStore::SqliteStore(const StoreOptions& opts) {
+SqliteStore::SqliteStore(const StoreOptions& opts, const char* base_vfs) {
   configure_sqlite_library();
+  const char* vfs = base_vfs ? base_vfs : kVfs;
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   temporary_ = opts.target == ":memory:";
   path_ = temporary_ ? memory_path() : opts.target;
@@ -74,7 +75,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   const std::string shown = temporary_ ? std::string(":memory:") : path_;
   Db db;
   std::string err = db.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                            coalescing_wal_vfs(!temporary_));
+                            coalescing_wal_vfs(!temporary_, vfs));
   if (!err.empty()) throw std::runtime_error("cannot open database '" + shown + "': " + err);
   sqlite3_busy_timeout(db.get(), 5000);
   // tasks_fts (migration 002) is tokenized by brisk's own tokenizer, and
@@ -99,17 +100,25 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // tokens survive restarts.
   cursor_key_ = load_key(db, "cursor_key", false);
   token_key_ = load_key(db, "token_key", opts.rotate_token_key);
+  // From here on, faults that no retry cures are watched for (health.hpp):
+  // corruption met by any connection, and (for a file) the path naming
+  // another file or none.
+  health_ = std::make_unique<Health>(shown);
+  if (!temporary_) watch_ = std::make_unique<FileWatch>(*health_, path_, lock_.fd());
   pool_ = std::make_unique<ReadPool>(
-      path_, kVfs,
+      path_, vfs,
       ReadPoolOptions{.threads = opts.costly_readers,
                       .queue = opts.costly_queue,
                       .per_client = std::max(1u, opts.costly_per_client),
-                      .timeout = std::chrono::milliseconds(opts.query_timeout_ms)});
+                      .timeout = std::chrono::milliseconds(opts.query_timeout_ms),
+                      .health = health_.get()});
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
-    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_, pool_.get()));
+    readers_.push_back(
+        std::make_unique<SqliteReader>(path_, vfs, &cache_, pool_.get(), health_.get()));
   }
   writer_ =
       std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);
+  writer_->set_health(health_.get());
   writer_->start();
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/health.hpp"
 #include "store/sqlite/read_pool.hpp"
 #include "store/sqlite/reader.hpp"
 #include "store/sqlite/writer.hpp"
@@ -23,6 +24,7 @@ class FileLock {
   FileLock& operator=(const FileLock&) = delete;
   // Opens (creating) and locks `path` exclusively; throws if another process holds it.
   void acquire(const std::string& path);
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;
@@ -40,7 +42,10 @@ std::string integrity_problems_of_file(const std::string& path);
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const StoreOptions& opts);
+  // Every connection goes through the registered VFS `base_vfs` (null:
+  // unix-excl), the writer's with the coalescing WAL layer over it. Another
+  // base is for tests: the power-cut VFS (testing/crash_vfs.hpp).
+  explicit SqliteStore(const StoreOptions& opts, const char* base_vfs = nullptr);
   ~SqliteStore() override;
   Reader& reader(unsigned index) override { return *readers_.at(index); }
   void submit(WriteRequest req) override { writer_->submit(std::move(req)); }
@@ -50,6 +55,7 @@ class SqliteStore final : public Store {
   std::string token_key() override { return token_key_; }
   CommitStats commit_stats() const override { return writer_->stats(); }
   bool disk_full() const override { return writer_->disk_full(); }
+  std::string fault() const override { return health_ ? health_->reason() : std::string(); }
   void set_event_sink(EventSink* sink) override { writer_->set_event_sink(sink); }
   // This process is the only writer (exclusive lock), so its counter is exact.
   std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }
@@ -70,6 +76,10 @@ class SqliteStore final : public Store {
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"
   FileLock lock_;
+  // Outlive the writer and readers that use them; the watch uses lock_'s
+  // descriptor (the database file's inode), so it stops before lock_ closes.
+  std::unique_ptr<Health> health_;
+  std::unique_ptr<FileWatch> watch_;
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   // Destroyed after the readers that hand it their costly lists.

@@ -3,10 +3,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <list>
 #include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace brisk::store::sqlite {
 
@@ -14,13 +16,24 @@ namespace {
 
 constexpr const char* kName = "brisk-wal";
 constexpr const char* kNoSyncName = "brisk-wal-nosync";
-constexpr const char* kBase = "unix-excl";
+constexpr const char* kDefaultBase = "unix-excl";
 // Held bytes beyond this are written at once (one transaction of 64 MiB is
 // far beyond brisk's batches; the bound only caps memory).
 constexpr std::size_t kMaxHeld = 4u << 20;
 
-sqlite3_vfs* base_vfs = nullptr;
-sqlite3_vfs vfs, nosync_vfs;
+// One registered VFS: this layer over `base`, syncing or not. Never freed
+// (SQLite keeps pointers to registered VFSes); reached from its sqlite3_vfs
+// through pAppData.
+struct Layer {
+  sqlite3_vfs vfs;
+  sqlite3_vfs* base;
+  bool sync;
+  std::string name;
+};
+
+sqlite3_vfs* base_of(sqlite3_vfs* self) {
+  return static_cast<Layer*>(self->pAppData)->base;
+}
 
 // The sqlite3_file of a WAL opened through this VFS; the base VFS's file
 // object follows it in the same allocation (szOsFile covers both).
@@ -161,6 +174,7 @@ const sqlite3_io_methods kWalMethods = {1,
                                         nullptr};
 
 int open(sqlite3_vfs* self, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+  sqlite3_vfs* base_vfs = base_of(self);
   if (!(flags & SQLITE_OPEN_WAL)) {
     // Every other file is the base VFS's own, opened in place: no wrapper.
     return base_vfs->xOpen(base_vfs, name, f, flags, out_flags);
@@ -168,7 +182,7 @@ int open(sqlite3_vfs* self, sqlite3_filename name, sqlite3_file* f, int flags, i
   auto* w = new (f) WalFile{};
   w->inner = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(WalFile));
   w->inner->pMethods = nullptr;
-  w->sync = self != &nosync_vfs;
+  w->sync = static_cast<Layer*>(self->pAppData)->sync;
   int rc = base_vfs->xOpen(base_vfs, name, w->inner, flags, out_flags);
   if (rc != SQLITE_OK) {
     // SQLite calls xClose only if pMethods is set; leave it null.
@@ -182,77 +196,99 @@ int open(sqlite3_vfs* self, sqlite3_filename name, sqlite3_file* f, int flags, i
 }
 
 // The rest of the VFS is the base's, called with the base's own object.
-int vfs_delete(sqlite3_vfs*, const char* name, int sync_dir) {
-  return base_vfs->xDelete(base_vfs, name, sync_dir);
+int vfs_delete(sqlite3_vfs* self, const char* name, int sync_dir) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xDelete(b, name, sync_dir);
 }
-int vfs_access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return base_vfs->xAccess(base_vfs, name, flags, out);
+int vfs_access(sqlite3_vfs* self, const char* name, int flags, int* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xAccess(b, name, flags, out);
 }
-int vfs_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
-  return base_vfs->xFullPathname(base_vfs, name, n, out);
+int vfs_full_pathname(sqlite3_vfs* self, const char* name, int n, char* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xFullPathname(b, name, n, out);
 }
-void* vfs_dlopen(sqlite3_vfs*, const char* name) {
-  return base_vfs->xDlOpen(base_vfs, name);
+void* vfs_dlopen(sqlite3_vfs* self, const char* name) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xDlOpen(b, name);
 }
-void vfs_dlerror(sqlite3_vfs*, int n, char* out) {
-  base_vfs->xDlError(base_vfs, n, out);
+void vfs_dlerror(sqlite3_vfs* self, int n, char* out) {
+  sqlite3_vfs* b = base_of(self);
+  b->xDlError(b, n, out);
 }
-void (*vfs_dlsym(sqlite3_vfs*, void* h, const char* sym))(void) {
-  return base_vfs->xDlSym(base_vfs, h, sym);
+void (*vfs_dlsym(sqlite3_vfs* self, void* h, const char* sym))(void) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xDlSym(b, h, sym);
 }
-void vfs_dlclose(sqlite3_vfs*, void* h) {
-  base_vfs->xDlClose(base_vfs, h);
+void vfs_dlclose(sqlite3_vfs* self, void* h) {
+  sqlite3_vfs* b = base_of(self);
+  b->xDlClose(b, h);
 }
-int vfs_randomness(sqlite3_vfs*, int n, char* out) {
-  return base_vfs->xRandomness(base_vfs, n, out);
+int vfs_randomness(sqlite3_vfs* self, int n, char* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xRandomness(b, n, out);
 }
-int vfs_sleep(sqlite3_vfs*, int us) {
-  return base_vfs->xSleep(base_vfs, us);
+int vfs_sleep(sqlite3_vfs* self, int us) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xSleep(b, us);
 }
-int vfs_current_time(sqlite3_vfs*, double* out) {
-  return base_vfs->xCurrentTime(base_vfs, out);
+int vfs_current_time(sqlite3_vfs* self, double* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xCurrentTime(b, out);
 }
-int vfs_last_error(sqlite3_vfs*, int n, char* out) {
-  return base_vfs->xGetLastError(base_vfs, n, out);
+int vfs_last_error(sqlite3_vfs* self, int n, char* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xGetLastError(b, n, out);
 }
-int vfs_current_time64(sqlite3_vfs*, sqlite3_int64* out) {
-  return base_vfs->xCurrentTimeInt64(base_vfs, out);
+int vfs_current_time64(sqlite3_vfs* self, sqlite3_int64* out) {
+  sqlite3_vfs* b = base_of(self);
+  return b->xCurrentTimeInt64(b, out);
 }
 
 }  // namespace
 
-const char* coalescing_wal_vfs(bool sync) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    base_vfs = sqlite3_vfs_find(kBase);
-    if (!base_vfs) throw std::runtime_error("SQLite lacks the unix-excl VFS");
-    vfs = sqlite3_vfs{};
-    vfs.iVersion = 2;  // no system-call overrides
-    // Room for a WalFile followed by the base file, or the base file alone.
-    vfs.szOsFile = static_cast<int>(sizeof(WalFile)) + base_vfs->szOsFile;
-    vfs.mxPathname = base_vfs->mxPathname;
-    vfs.zName = kName;
-    vfs.xOpen = open;
-    vfs.xDelete = vfs_delete;
-    vfs.xAccess = vfs_access;
-    vfs.xFullPathname = vfs_full_pathname;
-    vfs.xDlOpen = vfs_dlopen;
-    vfs.xDlError = vfs_dlerror;
-    vfs.xDlSym = vfs_dlsym;
-    vfs.xDlClose = vfs_dlclose;
-    vfs.xRandomness = vfs_randomness;
-    vfs.xSleep = vfs_sleep;
-    vfs.xCurrentTime = vfs_current_time;
-    vfs.xGetLastError = vfs_last_error;
-    vfs.xCurrentTimeInt64 = vfs_current_time64;
-    nosync_vfs = vfs;
-    nosync_vfs.zName = kNoSyncName;
-    if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK ||
-        sqlite3_vfs_register(&nosync_vfs, 0) != SQLITE_OK) {
-      throw std::runtime_error("cannot register the brisk-wal VFS");
-    }
-  });
-  return sync ? kName : kNoSyncName;
+const char* coalescing_wal_vfs(bool sync, const char* base) {
+  static std::mutex mu;
+  static std::list<Layer> layers;  // a list: registered addresses never move
+  if (!base) base = kDefaultBase;
+  std::lock_guard lock(mu);
+  for (const Layer& l : layers) {
+    if (l.sync == sync && std::string_view(l.base->zName) == base) return l.name.c_str();
+  }
+  sqlite3_vfs* base_vfs = sqlite3_vfs_find(base);
+  if (!base_vfs) throw std::runtime_error(std::string("SQLite lacks the ") + base + " VFS");
+  Layer& l = layers.emplace_back();
+  l.base = base_vfs;
+  l.sync = sync;
+  // The production names stay as they were; a test's base is in the name.
+  l.name = sync ? kName : kNoSyncName;
+  if (std::string_view(base) != kDefaultBase) l.name += std::string("+") + base;
+  sqlite3_vfs& vfs = l.vfs;
+  vfs = sqlite3_vfs{};
+  vfs.iVersion = 2;  // no system-call overrides
+  // Room for a WalFile followed by the base file, or the base file alone.
+  vfs.szOsFile = static_cast<int>(sizeof(WalFile)) + base_vfs->szOsFile;
+  vfs.mxPathname = base_vfs->mxPathname;
+  vfs.zName = l.name.c_str();
+  vfs.pAppData = &l;
+  vfs.xOpen = open;
+  vfs.xDelete = vfs_delete;
+  vfs.xAccess = vfs_access;
+  vfs.xFullPathname = vfs_full_pathname;
+  vfs.xDlOpen = vfs_dlopen;
+  vfs.xDlError = vfs_dlerror;
+  vfs.xDlSym = vfs_dlsym;
+  vfs.xDlClose = vfs_dlclose;
+  vfs.xRandomness = vfs_randomness;
+  vfs.xSleep = vfs_sleep;
+  vfs.xCurrentTime = vfs_current_time;
+  vfs.xGetLastError = vfs_last_error;
+  vfs.xCurrentTimeInt64 = vfs_current_time64;
+  if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK) {
+    layers.pop_back();
+    throw std::runtime_error("cannot register the " + std::string(kName) + " VFS");
+  }
+  return l.name.c_str();
 }
 
 }  // namespace brisk::store::sqlite

@@ -17,10 +17,12 @@
 
 namespace brisk::store::sqlite {
 
-// Registers the VFS (once; thread-safe) and returns its name. With `sync`
-// false (":memory:", which keeps nothing), a WAL's xSync only passes the held
-// bytes on: such a connection still runs with synchronous=FULL, so that
-// SQLite calls xSync at every commit, and no fsync is made.
-const char* coalescing_wal_vfs(bool sync = true);
+// Registers the VFS (once per pair of arguments; thread-safe) and returns its
+// name. With `sync` false (":memory:", which keeps nothing), a WAL's xSync
+// only passes the held bytes on: such a connection still runs with
+// synchronous=FULL, so that SQLite calls xSync at every commit, and no fsync
+// is made. It stacks over the registered VFS `base` (null: unix-excl);
+// another base is for tests (the power-cut VFS, testing/crash_vfs.hpp).
+const char* coalescing_wal_vfs(bool sync = true, const char* base = nullptr);
 
 }  // namespace brisk::store::sqlite

@@ -160,6 +160,10 @@ WriteResult::Status Writer::failed(int rc) {
     set_disk_full(true);
     return WriteResult::Status::kFull;
   }
+  if (health_ && Health::is_corruption(rc)) {
+    health_->report(Health::Fault::kCorrupt, db_.error());  // logged once
+    return WriteResult::Status::kUnavailable;
+  }
   spdlog::error("write transaction failed: {} (SQLite code {})", db_.error(), rc);
   return WriteResult::Status::kError;
 }
@@ -208,7 +212,10 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
   const bool debug = spdlog::should_log(spdlog::level::debug);
   const auto started =
       debug ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  {
+  // A fault no retry cures (health.hpp): a commit would go to a file nobody
+  // opens again, or into damaged pages. Refused without touching the file.
+  const bool faulty = health_ && health_->faulty();
+  if (!faulty) {
     StmtScope b(begin_);
     ok = begin_.step() == SQLITE_DONE;
   }
@@ -235,7 +242,8 @@ void Writer::commit(std::vector<WriteRequest>& batch) {
       rollback_.step();
     }
   } else {
-    failure = failed(sqlite3_extended_errcode(db_.get()));
+    failure =
+        faulty ? WriteResult::Status::kUnavailable : failed(sqlite3_extended_errcode(db_.get()));
   }
   if (ok) set_disk_full(false);
   if (!ok) events_.rollback();  // nothing of the batch was kept: neither its events nor their ids

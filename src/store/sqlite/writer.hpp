@@ -14,6 +14,7 @@
 #include "store/sqlite/admin_writes.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/event_log.hpp"
+#include "store/sqlite/health.hpp"
 #include "store/sqlite/task_rows.hpp"
 #include "store/sqlite/wal_checkpoint.hpp"
 #include "store/store.hpp"
@@ -50,6 +51,10 @@ class Writer {
   // succeeds (a request's, or the writer's own probe every kProbeInterval);
   // any thread.
   bool disk_full() const { return disk_full_.load(std::memory_order_relaxed); }
+  // Before start(): while `health` records a fault, batches are refused
+  // (kUnavailable) without touching the file, and a transaction that meets
+  // corruption records it.
+  void set_health(Health* health) { health_ = health; }
 
  private:
   struct Batch;
@@ -76,6 +81,7 @@ class Writer {
   Db db_;
   WalCheckpointer wal_;  // after db_: installed on it
   TaskCache* cache_;
+  Health* health_ = nullptr;
   TaskRows rows_;      // after db_: prepared on it
   AdminWrites admin_;  // likewise
   EventLog events_;    // likewise

@@ -99,6 +99,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
   // tokens survive restarts.
   cursor_key_ = load_key(db, "cursor_key", false);
   token_key_ = load_key(db, "token_key", opts.rotate_token_key);
+  read_cache_ = opts.read_cache;
   pool_ = std::make_unique<ReadPool>(
       path_, kVfs,
       ReadPoolOptions{.threads = opts.costly_readers,
@@ -106,7 +107,10 @@ SqliteStore::SqliteStore(const StoreOptions& opts) {
                       .per_client = std::max(1u, opts.costly_per_client),
                       .timeout = std::chrono::milliseconds(opts.query_timeout_ms)});
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
-    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, &cache_, pool_.get()));
+    // The writer keeps the cache current either way; readers without it read
+    // every task from the database.
+    readers_.push_back(std::make_unique<SqliteReader>(path_, kVfs, read_cache_ ? &cache_ : nullptr,
+                                                      pool_.get()));
   }
   writer_ =
       std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);

@@ -52,7 +52,10 @@ class SqliteStore final : public Store {
   bool disk_full() const override { return writer_->disk_full(); }
   void set_event_sink(EventSink* sink) override { writer_->set_event_sink(sink); }
   // This process is the only writer (exclusive lock), so its counter is exact.
-  std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }
+  std::optional<std::uint64_t> task_generation() const override {
+    if (!read_cache_) return std::nullopt;
+    return cache_.task_generation();
+  }
   void stop() override;
   // scans.cpp: on a connection of their own (command-line tools).
   void scan_users(const std::function<void(const UserRow&)>& fn) override;
@@ -70,6 +73,7 @@ class SqliteStore final : public Store {
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"
   FileLock lock_;
+  bool read_cache_ = true;  // StoreOptions::read_cache
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   // Destroyed after the readers that hand it their costly lists.

@@ -33,12 +33,12 @@ struct CursorPosition {
   enum class Kind : std::uint8_t { kInt = 0, kNull = 1, kText = 2, kReal = 3, kWindow = 4 };
   std::uint8_t sort = 0;  // the sort order's code (list_params.hpp); 0: -created_at
   Kind kind = Kind::kInt;
-  std::int64_t key = 0;  // kInt: the sort key of the last row served
-  std::string text;      // kText
-  double real = 0;       // kReal, kWindow
+  std::int64_t key = 0;            // kInt: the sort key of the last row served
+  std::string text;                // kText
+  double real = 0;                 // kReal, kWindow
   std::uint8_t tier = 0;           // kWindow
   std::int64_t low = 0, high = 0;  // kWindow
-  util::Uuid id;         // its id (ties)
+  util::Uuid id;                   // its id (ties)
 };
 
 class CursorCodec {

@@ -87,14 +87,17 @@ void relevance_sql(const ListSpec& q, Builder& b, const std::string& where,
           "::bigint)";
   }
   // m: the matches with rank and tier; w: their window (-1: the cursor's).
-  sql = "SELECT body, id, k, tier, wlow, whigh FROM (SELECT body, id, k, tier, win,"
-        " CASE WHEN win < 0 THEN " + (q.has_after ? "$" + low + "::bigint" : std::string("0")) +
-        " ELSE min(seq) OVER (PARTITION BY tier, win) END AS wlow,"
-        " CASE WHEN win < 0 THEN " + (q.has_after ? "$" + high + "::bigint" : std::string("0")) +
-        " ELSE max(seq) OVER (PARTITION BY tier, win) + 1 END AS whigh"
-        " FROM (SELECT body, id, k, tier, seq, CASE WHEN cur THEN -1 ELSE"
-        " (row_number() OVER (PARTITION BY tier, cur ORDER BY seq DESC) - 1) / " + kWindow +
-        " END AS win FROM (SELECT body, id, seq, ";
+  sql =
+      "SELECT body, id, k, tier, wlow, whigh FROM (SELECT body, id, k, tier, win,"
+      " CASE WHEN win < 0 THEN " +
+      (q.has_after ? "$" + low + "::bigint" : std::string("0")) +
+      " ELSE min(seq) OVER (PARTITION BY tier, win) END AS wlow,"
+      " CASE WHEN win < 0 THEN " +
+      (q.has_after ? "$" + high + "::bigint" : std::string("0")) +
+      " ELSE max(seq) OVER (PARTITION BY tier, win) + 1 END AS whigh"
+      " FROM (SELECT body, id, k, tier, seq, CASE WHEN cur THEN -1 ELSE"
+      " (row_number() OVER (PARTITION BY tier, cur ORDER BY seq DESC) - 1) / " +
+      kWindow + " END AS win FROM (SELECT body, id, seq, ";
   sql += rank;
   sql += " AS k, CASE WHEN search @@ $" + title + "::tsquery THEN 0 ELSE 1 END AS tier";
   sql += " FROM tasks" + where + ") AS m0 CROSS JOIN LATERAL (SELECT " + cur + " AS cur) AS c";

@@ -61,16 +61,16 @@ ReadStatus Lister::scan_window(Run& run, const Shape& shape, int tier, std::int6
 ReadStatus Lister::serve_window(Run& run, const ListPosition* after, int tier, std::int64_t low,
                                 std::int64_t high) {
   const ListSpec& q = run.q;
-  std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
-    return ranked_before(a.rank, a.id, b.rank, b.id);
-  });
+  std::sort(hits_.begin(), hits_.end(),
+            [](const Hit& a, const Hit& b) { return ranked_before(a.rank, a.id, b.rank, b.id); });
   auto it = hits_.begin();
   if (after) {
     it = std::find_if(hits_.begin(), hits_.end(), [after](const Hit& h) {
       return ranked_before(after->rank, after->id, h.rank, h.id);
     });
   }
-  Stmt& body = cache_.get(kBodyKey, [] { return std::string("SELECT body FROM tasks WHERE seq = ?1"); });
+  Stmt& body =
+      cache_.get(kBodyKey, [] { return std::string("SELECT body FROM tasks WHERE seq = ?1"); });
   for (; it != hits_.end(); ++it) {
     if (run.served == q.limit) {
       run.page.more = true;

@@ -51,8 +51,7 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
 
 bool register_rank_function(sqlite3* db) {
   fts5_api* api = fts5_api_of(db);
-  return api &&
-         api->xCreateFunction(api, kRankFunction, nullptr, &rank, nullptr) == SQLITE_OK;
+  return api && api->xCreateFunction(api, kRankFunction, nullptr, &rank, nullptr) == SQLITE_OK;
 }
 
 }  // namespace brisk::store::sqlite

@@ -73,7 +73,7 @@ class SqliteStore final : public Store {
   bool temporary_ = false;  // ":memory:": the file is private and removed on close
   TempFiles temp_files_;    // armed for ":memory:"
   FileLock lock_;
-  bool read_cache_ = true;  // StoreOptions::read_cache
+  bool read_cache_ = true;                          // StoreOptions::read_cache
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   // Destroyed after the readers that hand it their costly lists.

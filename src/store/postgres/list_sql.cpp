@@ -12,7 +12,7 @@ namespace {
 
 // Relevance, lower is better (as ListPosition::rank is): minus ts_rank with
 // weights {D, C, B, A} = {-, description, tags, title} in the ratio 1:2:4
-// of SQLite's bm25 weights. float4 widened to float8 exactly, so a cursor's
+// of SQLite's brisk_rank weights. float4 widened to float8 exactly, so a cursor's
 // rank compares equal to the row's.
 constexpr const char* kRank = "(-ts_rank('{0.1,0.25,0.5,1.0}', search, $%s::tsquery))::float8";
 

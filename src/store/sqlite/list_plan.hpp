@@ -21,8 +21,9 @@
 //    full when the budget is spent, the rest of the page comes from the
 //    best filter's index (sorted), continuing after the last row served.
 //    A page then costs at most the budget plus that filter's matches.
-//  - search text always drives through tasks_fts (relevance order, or few
-//    matches); as a per-row filter of a walk it is one IN over the matching
+//  - relevance order is served window by window (lister_relevance.cpp,
+//    window_sql); sorted by a key, search text drives through tasks_fts when
+//    it has few matches; as a per-row filter of a walk it is one IN over the matching
 //    rowids, computed once per statement (FTS5 prefix queries rebuild their
 //    doclist on every evaluation, so a per-row MATCH would be linear per row).
 // INDEXED BY / NOT INDEXED / CROSS JOIN pin the plan, so it does not depend

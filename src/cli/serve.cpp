@@ -89,7 +89,8 @@ int serve(const Config& cfg) {
                          .idempotency_ttl_ms = tasks::kIdempotencyTtlMs,
                          .event_window = test_knob("BRISK_TEST_EVENT_WINDOW", 1, 10'000, 10'000),
                          .query_timeout_ms = cfg.query_timeout_ms,
-                         .quick_check = !cfg.skip_quick_check});
+                         .quick_check = !cfg.skip_quick_check,
+                         .read_cache = cfg.read_cache});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
@@ -152,6 +153,7 @@ struct ServeArgs {
   std::string query_timeout = "2s";
   std::string access_log = "on";
   std::string log_format = "text";
+  std::string read_cache = "on";
 };
 
 // The checks of `brisk serve`'s options that CLI11 cannot make; then serves.
@@ -162,6 +164,7 @@ int checked_serve(Config& cfg, const ServeArgs& args) {
   }
   cfg.auth = args.auth == "off" ? ops::AuthMode::kOff : ops::AuthMode::kRequired;
   cfg.access_log = args.access_log == "on";
+  cfg.read_cache = args.read_cache == "on";
   cfg.json_logs = args.log_format == "json";
   if (!args.rate.empty() && !ops::parse_rate_limit(args.rate, cfg.rate_limit)) {
     return fail("--rate-limit: expected N/s with N from 1 to 1000000, e.g. 100/s");
@@ -228,6 +231,12 @@ Command add_serve(CLI::App& app) {
       ->envname("BRISK_LOG_LEVEL")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  cmd->add_option("--read-cache", args->read_cache,
+                  "on or off: off answers every read from the database, not from the caches of "
+                  "recent answers (for benchmarks of the queries themselves)")
+      ->envname("BRISK_READ_CACHE")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--access-log", args->access_log,
                   "on or off: a line per request (method, path, status, bytes, duration, client, "
                   "request id) at info")

@@ -25,6 +25,7 @@ struct Config {
   bool access_log = true;         // a line per request, when the level is info or finer
   bool json_logs = false;         // --log-format json
   bool skip_quick_check = false;  // start without PRAGMA quick_check (huge files)
+  bool read_cache = true;         // --read-cache off: every read runs its query (benchmarks)
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT"; `localhost` becomes 127.0.0.1.

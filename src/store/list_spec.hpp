@@ -21,10 +21,18 @@ enum class SortKey : std::uint8_t { kCreatedAt, kUpdatedAt, kPriority, kDueAt, k
 // (Unix ms), `text` for title (the title with ASCII letters lowered),
 // `rank` for relevance (lower is better). `null_key`: a due_at sort row
 // without due_at (those come last, ordered by id).
+//
+// Relevance ranks the matches in windows (docs/DECISIONS.md, "Search at
+// scale"): `tier` 0 holds the tasks whose title matches every word, tier 1
+// the others; a window is the matches of one tier whose seq (the order
+// tasks were stored in) lies in [window_low, window_high), and (rank, id)
+// is the place in that window.
 struct ListPosition {
   bool null_key = false;
   std::int64_t num = 0;
   double rank = 0;
+  int tier = 0;
+  std::int64_t window_low = 0, window_high = 0;
   std::string text;
   util::Uuid id;
 };
@@ -39,7 +47,8 @@ struct ListSpec {
   std::vector<std::string> tags;       // distinct; a task must carry all of them
   SearchTerms search;                  // empty: no search; every word must match
   SortKey sort = SortKey::kCreatedAt;  // kRelevance needs `search`
-  // Ties by id in the same direction (relevance: best first, ties newest first).
+  // Ties by id in the same direction (relevance: by tier, then windows of
+  // the newest matches, each best first, ties newest first).
   bool descending = true;
   int limit = 100;         // rows per page
   bool has_after = false;  // continue strictly after `after`

@@ -171,6 +171,7 @@ class Store {
   // A counter that changes whenever a commit changes any task, bumped before
   // the commit's completions run; nullopt when other processes may write
   // (then nothing derived from reads may be cached).
+  // Also nullopt when the read caches are off (StoreOptions::read_cache).
   virtual std::optional<std::uint64_t> task_generation() const { return std::nullopt; }
   // Stops the writer after it has committed everything submitted. Once the
   // event loops have stopped, also lets go of them (attached readers answer
@@ -221,6 +222,10 @@ struct StoreOptions {
   // SQLite: PRAGMA quick_check before anything is written (it reads every
   // page: about a second per GB); a damaged file is refused at start.
   bool quick_check = true;
+  // Caches of read answers (served JSON by id, and through task_generation()
+  // the handlers' list cache). Off only to measure the queries themselves
+  // (bench/scale.sh, --read-cache off): answers are the same either way.
+  bool read_cache = true;
 };
 
 }  // namespace brisk::store

@@ -52,9 +52,15 @@ std::string CursorCodec::encode(const CursorPosition& p, std::string_view contex
     buf[n++] = 2;
     buf[n++] = p.sort;
     buf[n++] = static_cast<unsigned char>(p.kind);
-    if (p.kind == CursorPosition::Kind::kReal) {
+    if (p.kind == CursorPosition::Kind::kReal || p.kind == CursorPosition::Kind::kWindow) {
       put64(buf + n, std::bit_cast<std::uint64_t>(p.real));
       n += 8;
+    }
+    if (p.kind == CursorPosition::Kind::kWindow) {
+      buf[n++] = p.tier;
+      put64(buf + n, static_cast<std::uint64_t>(p.low));
+      put64(buf + n + 8, static_cast<std::uint64_t>(p.high));
+      n += 16;
     } else if (p.kind == CursorPosition::Kind::kText) {
       std::size_t len = std::min(p.text.size(), kMaxCursorText);
       buf[n++] = static_cast<unsigned char>(len >> 8);
@@ -97,6 +103,14 @@ std::optional<CursorPosition> CursorCodec::decode(std::string_view text,
       case CursorPosition::Kind::kReal:
         p.real = std::bit_cast<double>(get64(buf + kV2Head));
         key_end = kV2Head + 8;
+        break;
+      case CursorPosition::Kind::kWindow:
+        if (kV2Head + 25 + kId > payload) return std::nullopt;
+        p.real = std::bit_cast<double>(get64(buf + kV2Head));
+        p.tier = buf[kV2Head + 8];
+        p.low = static_cast<std::int64_t>(get64(buf + kV2Head + 9));
+        p.high = static_cast<std::int64_t>(get64(buf + kV2Head + 17));
+        key_end = kV2Head + 25;
         break;
       case CursorPosition::Kind::kText: {
         std::size_t len = std::size_t{buf[kV2Head]} << 8 | buf[kV2Head + 1];

@@ -10,7 +10,12 @@
 //  v2: version=2 sort kind key id(16) mac(16)
 //      kind 1 (null): no key bytes; a due_at sort row without due_at.
 //      kind 2 (text): length(2) + UTF-8 bytes (<= kMaxCursorText); title.
-//      kind 3 (real): 8 bytes, IEEE 754 binary64; relevance (bm25).
+//      kind 3 (real): 8 bytes, IEEE 754 binary64; relevance by bm25 over
+//             every match, no longer issued (its order is gone) and refused
+//             where relevance is asked for.
+//      kind 4 (window): real as kind 3, then tier(1) low(8) high(8): the
+//             relevance of the last row served, its tier and the seq range
+//             of its window (store::ListPosition).
 // Each position has exactly one encoding; anything else is refused.
 #pragma once
 #include <cstdint>
@@ -25,13 +30,15 @@ namespace brisk::tasks {
 inline constexpr std::size_t kMaxCursorText = 1024;
 
 struct CursorPosition {
-  enum class Kind : std::uint8_t { kInt = 0, kNull = 1, kText = 2, kReal = 3 };
+  enum class Kind : std::uint8_t { kInt = 0, kNull = 1, kText = 2, kReal = 3, kWindow = 4 };
   std::uint8_t sort = 0;  // the sort order's code (list_params.hpp); 0: -created_at
   Kind kind = Kind::kInt;
-  std::int64_t key = 0;  // kInt: the sort key of the last row served
-  std::string text;      // kText
-  double real = 0;       // kReal
-  util::Uuid id;         // its id (ties)
+  std::int64_t key = 0;            // kInt: the sort key of the last row served
+  std::string text;                // kText
+  double real = 0;                 // kReal, kWindow
+  std::uint8_t tier = 0;           // kWindow
+  std::int64_t low = 0, high = 0;  // kWindow
+  util::Uuid id;                   // its id (ties)
 };
 
 class CursorCodec {

@@ -171,13 +171,18 @@ CursorPosition typed(Kind kind) {
   p.sort = 9;
   p.key = 0;
   if (kind == Kind::kText) p.text = "write the report: caf\xc3\xa9 \xe5\xa0\xb1\xe5\x91\x8a";
-  if (kind == Kind::kReal) p.real = -3.25e-7;
+  if (kind == Kind::kReal || kind == Kind::kWindow) p.real = -3.25e-7;
+  if (kind == Kind::kWindow) {
+    p.tier = 1;
+    p.low = 123'456'789'012;
+    p.high = std::numeric_limits<std::int64_t>::max();
+  }
   return p;
 }
 
 TEST(CursorCodecV2, TypedKeysRoundTrip) {
   CursorCodec codec(key_of('k'));
-  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal, Kind::kWindow}) {
     CursorPosition p = typed(kind);
     auto back = codec.decode(codec.encode(p, kCtx), kCtx);
     ASSERT_TRUE(back.has_value()) << int(kind);
@@ -185,6 +190,9 @@ TEST(CursorCodecV2, TypedKeysRoundTrip) {
     EXPECT_EQ(back->sort, p.sort);
     EXPECT_EQ(back->text, p.text);
     EXPECT_EQ(back->real, p.real);
+    EXPECT_EQ(back->tier, p.tier);
+    EXPECT_EQ(back->low, p.low);
+    EXPECT_EQ(back->high, p.high);
     EXPECT_EQ(back->id, p.id);
   }
 }
@@ -229,7 +237,7 @@ TEST(CursorCodecV2, TextKeysOfEveryLengthRoundTrip) {
 
 TEST(CursorCodecV2, EveryBitFlipIsRefused) {
   CursorCodec codec(key_of('k'));
-  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal, Kind::kWindow}) {
     std::string raw;
     ASSERT_TRUE(util::base64url_decode(codec.encode(typed(kind), kCtx), raw));
     for (std::size_t byte = 0; byte < raw.size(); ++byte) {
@@ -245,7 +253,7 @@ TEST(CursorCodecV2, EveryBitFlipIsRefused) {
 
 TEST(CursorCodecV2, EveryTruncationAndExtensionIsRefused) {
   CursorCodec codec(key_of('k'));
-  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal}) {
+  for (Kind kind : {Kind::kNull, Kind::kText, Kind::kReal, Kind::kWindow}) {
     std::string raw;
     ASSERT_TRUE(util::base64url_decode(codec.encode(typed(kind), kCtx), raw));
     for (std::size_t n = 0; n < raw.size(); ++n) {

@@ -59,7 +59,7 @@ bool fits(const CursorPosition& p, const store::ListSpec& q) {
     case SortKey::kTitle:
       return p.kind == Kind::kText;
     case SortKey::kRelevance:
-      return p.kind == Kind::kReal;
+      return p.kind == Kind::kWindow && p.tier <= 1 && p.low >= 0 && p.low < p.high;
     case SortKey::kDueAt:
       return p.kind == Kind::kInt || (p.kind == Kind::kNull && !q.due_filtered());
     default:
@@ -93,6 +93,9 @@ bool apply_cursor(std::string_view cursor, const CursorCodec& cursors, ListReque
   a.null_key = pos->kind == CursorPosition::Kind::kNull;
   a.num = pos->key;
   a.rank = pos->real;
+  a.tier = pos->tier;
+  a.window_low = pos->low;
+  a.window_high = pos->high;
   a.text = std::move(pos->text);
   return true;
 }
@@ -109,8 +112,11 @@ std::string next_cursor(const ListRequest& req, const store::ListPosition& last,
       p.text = last.text;
       break;
     case SortKey::kRelevance:
-      p.kind = Kind::kReal;
+      p.kind = Kind::kWindow;
       p.real = last.rank;
+      p.tier = static_cast<std::uint8_t>(last.tier);
+      p.low = last.window_low;
+      p.high = last.window_high;
       break;
     default:
       p.kind = last.null_key ? Kind::kNull : Kind::kInt;

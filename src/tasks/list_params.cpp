@@ -71,8 +71,14 @@ constexpr QueryParamDecl kParams[] = {
          "parts that must be adjacent ('e-mail' finds 'e-mail' and 'e mail'); Chinese and "
          "Japanese text matches wherever its characters appear in that order. No search syntax "
          "is interpreted: quotes, '*', '-', ':', parentheses, AND, OR, NOT and NEAR are text "
-         "or punctuation like any other. Results are ordered by relevance (title matches "
-         "first, then tags, then description; ties newest first) unless sort is given. At most "
+         "or punctuation like any other. Unless sort is given, results are ordered by "
+         "relevance, ranked so that a page costs the same at any size: first the tasks whose "
+         "title matches every word, then the other matches; within each of these two tiers, "
+         "the matches are taken newest first in windows of 1,000, and each window is ranked on "
+         "its own (more hits of the words first, in the title above tags above description, in "
+         "shorter texts above longer ones; ties newest first). So the first page holds the best "
+         "title matches among the 1,000 newest, and following pages go through that window, "
+         "then the next older one. A rank depends only on the task's own text. At most "
          "500 characters and 32 words. A q without any letter or digit (empty, only white "
          "space or punctuation) could match nothing and is a 422 (search_no_words).",
      .example = R"("report")"},
@@ -111,7 +117,8 @@ constexpr QueryParamDecl kParams[] = {
             "may change). A cursor that is malformed, tampered with, or made for other filters or "
             "another order is a 422 (cursor_invalid). Following next_cursor to the end returns "
             "every matching task once, even while tasks are added or removed (in relevance order "
-            "without duplicates, but not stable under changes).",
+            "too: a cursor names its window, which tasks added later never enter; a task whose "
+            "text is edited meanwhile may move).",
     },
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace brisk::tasks {
@@ -425,6 +426,9 @@ store::ListPosition position() {
   pos.num = 1795339800123;
   pos.text = "write the report";
   pos.rank = -4.5;
+  pos.tier = 1;  // relevance: tier 1, the window of seq [10, 1010)
+  pos.window_low = 10;
+  pos.window_high = 1010;
   pos.id.bytes[6] = 0x70;
   pos.id.bytes[15] = 0x42;
   return pos;
@@ -450,11 +454,28 @@ TEST(ListRequest, CursorsRoundTripForEveryOrder) {
         break;
       case SortKey::kRelevance:
         EXPECT_EQ(got.after.rank, last.rank);
+        EXPECT_EQ(got.after.tier, last.tier);
+        EXPECT_EQ(got.after.window_low, last.window_low);
+        EXPECT_EQ(got.after.window_high, last.window_high);
         break;
       default:
         EXPECT_EQ(got.after.num, last.num);
         break;
     }
+  }
+}
+
+// A relevance cursor names a window that cannot be empty or inverted, and
+// one of the two tiers: a well-signed cursor otherwise is refused.
+TEST(ListRequest, RelevanceCursorsNeedAWindow) {
+  for (auto [tier, low, high] : {std::tuple{2, 10, 1010}, std::tuple{0, 10, 10},
+                                 std::tuple{0, 20, 10}, std::tuple{0, -1, 10}}) {
+    store::ListPosition last = position();
+    last.tier = tier;
+    last.window_low = low;
+    last.window_high = high;
+    expect_one(parse("q=report&cursor=" + cursor_after("q=report", last)), "cursor",
+               "cursor_invalid");
   }
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 // Relevance, lower is better (as ListPosition::rank is): minus ts_rank with
 // weights {D, C, B, A} = {-, description, tags, title} in the ratio 1:2:4
-// of SQLite's bm25 weights. float4 widened to float8 exactly, so a cursor's
+// of SQLite's brisk_rank weights. float4 widened to float8 exactly, so a cursor's
 // rank compares equal to the row's.
 constexpr const char* kRank = "(-ts_rank('{0.1,0.25,0.5,1.0}', search, $%s::tsquery))::float8";
 
@@ -61,6 +61,58 @@ std::string format_double(double d) {
   return buf;
 }
 
+// Relevance (docs/DECISIONS.md, "Search at scale"), as SQLite's
+// lister_relevance.cpp serves it: tier 0 (the title matches every word)
+// before tier 1; within a tier, windows of kWindow matches newest first by
+// seq, each ranked best first, ties newest first. A cursor names its window
+// [low, high) by seq: the rows of that window after (rank, id) come first,
+// then the windows below it, counted from its low end. Unlike SQLite's,
+// this statement ranks and numbers every match (cost linear in matches).
+constexpr const char* kWindow = "1000";  // SQLite's kRelevanceWindow
+
+void relevance_sql(const ListSpec& q, Builder& b, const std::string& where,
+                   const std::string& search, const std::string& limit, std::string& sql) {
+  char rank[160];
+  std::snprintf(rank, sizeof rank, kRank, search.c_str());
+  const std::string title = b.param(search_query(q.search, true));
+  std::string cur = "false";
+  std::string tier, low, high, k, id;
+  if (q.has_after) {
+    tier = b.param(static_cast<std::int64_t>(q.after.tier));
+    low = b.param(q.after.window_low);
+    high = b.param(q.after.window_high);
+    k = b.param(format_double(q.after.rank));
+    id = b.param(q.after.id);
+    cur = "(tier = $" + tier + "::bigint AND seq >= $" + low + "::bigint AND seq < $" + high +
+          "::bigint)";
+  }
+  // m: the matches with rank and tier; w: their window (-1: the cursor's).
+  sql =
+      "SELECT body, id, k, tier, wlow, whigh FROM (SELECT body, id, k, tier, win,"
+      " CASE WHEN win < 0 THEN " +
+      (q.has_after ? "$" + low + "::bigint" : std::string("0")) +
+      " ELSE min(seq) OVER (PARTITION BY tier, win) END AS wlow,"
+      " CASE WHEN win < 0 THEN " +
+      (q.has_after ? "$" + high + "::bigint" : std::string("0")) +
+      " ELSE max(seq) OVER (PARTITION BY tier, win) + 1 END AS whigh"
+      " FROM (SELECT body, id, k, tier, seq, CASE WHEN cur THEN -1 ELSE"
+      " (row_number() OVER (PARTITION BY tier, cur ORDER BY seq DESC) - 1) / " +
+      kWindow + " END AS win FROM (SELECT body, id, seq, ";
+  sql += rank;
+  sql += " AS k, CASE WHEN search @@ $" + title + "::tsquery THEN 0 ELSE 1 END AS tier";
+  sql += " FROM tasks" + where + ") AS m0 CROSS JOIN LATERAL (SELECT " + cur + " AS cur) AS c";
+  if (q.has_after) {
+    sql += " WHERE tier > $" + tier + "::bigint OR (tier = $" + tier + "::bigint AND seq < $" +
+           high + "::bigint)";
+  }
+  sql += ") AS w) AS x";
+  if (q.has_after) {
+    sql += " WHERE win >= 0 OR k > $" + k + "::float8 OR (k = $" + k + "::float8 AND id < $" + id +
+           "::uuid)";
+  }
+  sql += " ORDER BY tier, win, k, id DESC LIMIT $" + limit;
+}
+
 }  // namespace
 
 ListQuery list_query(const ListSpec& q) {
@@ -99,17 +151,7 @@ ListQuery list_query(const ListSpec& q) {
   std::string& sql = out.sql;
 
   if (q.sort == SortKey::kRelevance) {
-    char rank[160];
-    std::snprintf(rank, sizeof rank, kRank, search.c_str());
-    sql = "SELECT body, id, k FROM (SELECT body, id, ";
-    sql += rank;
-    sql += " AS k FROM tasks" + where + ") AS r";
-    if (q.has_after) {
-      const std::string k = b.param(format_double(q.after.rank));
-      const std::string id = b.param(q.after.id);
-      sql += " WHERE k > $" + k + "::float8 OR (k = $" + k + "::float8 AND id < $" + id + "::uuid)";
-    }
-    sql += " ORDER BY k, id DESC LIMIT $" + limit;
+    relevance_sql(q, b, where, search, limit, sql);
   } else if (q.sort == SortKey::kDueAt) {
     // Tasks with due_at in order, then those without, by id; a position in
     // the second group skips the first.
@@ -165,6 +207,9 @@ void position_of(const PGresult* r, int row, SortKey sort, ListPosition& out) {
       break;
     case SortKey::kRelevance:
       out.rank = std::strtod(PQgetvalue(r, row, 2), nullptr);
+      out.tier = static_cast<int>(int64_of(r, row, 3));
+      out.window_low = int64_of(r, row, 4);
+      out.window_high = int64_of(r, row, 5);
       break;
     default:
       out.num = int64_of(r, row, 2);

@@ -70,7 +70,7 @@ std::string search_vector(std::string_view title, std::string_view description,
   return out;
 }
 
-std::string search_query(const SearchTerms& terms) {
+std::string search_query(const SearchTerms& terms, bool title_only) {
   std::string out;
   for (const std::vector<std::string>& word : terms.words) {
     if (!out.empty()) out += " & ";
@@ -78,7 +78,10 @@ std::string search_query(const SearchTerms& terms) {
     for (std::size_t i = 0; i < word.size(); ++i) {
       if (i) out += " <-> ";
       quote_lexeme(word[i], out);
-      if (i + 1 == word.size()) out += ":*";
+      const bool prefix = i + 1 == word.size();
+      if (prefix || title_only) out += ':';
+      if (prefix) out += '*';
+      if (title_only) out += 'A';
     }
     if (word.size() > 1) out += ')';
   }

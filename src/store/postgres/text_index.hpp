@@ -23,7 +23,8 @@ namespace brisk::store::postgres {
 std::string search_vector(std::string_view title, std::string_view description,
                           std::span<const std::string> tags);
 
-// The tsquery literal of `terms` (not empty).
-std::string search_query(const SearchTerms& terms);
+// The tsquery literal of `terms` (not empty). `title_only`: every lexeme
+// restricted to weight A, the title (relevance's tier 0).
+std::string search_query(const SearchTerms& terms, bool title_only = false);
 
 }  // namespace brisk::store::postgres

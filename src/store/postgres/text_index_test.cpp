@@ -34,6 +34,8 @@ TEST(SearchQuery, WordsArePrefixPhrasesAnded) {
   SearchTerms t;
   ASSERT_EQ(parse_search("Rép e-mail 東京", t), SearchStatus::kOk);
   EXPECT_EQ(search_query(t), "'rep':* & ('e' <-> 'mail':*) & ('東' <-> '京':*)");
+  // Relevance's tier 0: every lexeme in the title (weight A).
+  EXPECT_EQ(search_query(t, true), "'rep':*A & ('e':A <-> 'mail':*A) & ('東':A <-> '京':*A)");
 }
 
 TEST(ByteaArray, EveryByteSurvivesIncludingNulAndQuotes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/sqlite/rank.hpp"
 #include "store/tokenizer.hpp"
 
 namespace brisk::store::sqlite {
@@ -35,7 +36,7 @@ bool register_title_collation(sqlite3* db) {
 }
 
 bool register_extensions(sqlite3* db) {
-  return register_tokenizer(db) && register_title_collation(db);
+  return register_tokenizer(db) && register_title_collation(db) && register_rank_function(db);
 }
 
 }  // namespace brisk::store::sqlite

@@ -20,8 +20,8 @@ int compare_titles(std::string_view a, std::string_view b);
 
 bool register_title_collation(sqlite3* db);
 
-// The tokenizer and the collation: what every brisk connection needs before
-// it touches tasks. Returns false if SQLite lacks FTS5 or unicode61.
+// The tokenizer, the collation and brisk_rank (rank.hpp): what every brisk
+// connection needs before it touches tasks. Returns false if SQLite lacks FTS5 or unicode61.
 bool register_extensions(sqlite3* db);
 
 }  // namespace brisk::store::sqlite

@@ -9,9 +9,9 @@ namespace brisk::store::sqlite {
 
 namespace {
 
-// Relevance: bm25 with title weighted above tags above description. Lower
+// Relevance (rank.hpp): title weighted above tags above description. Lower
 // (more negative) is better.
-constexpr const char* kRank = "bm25(tasks_fts, 4.0, 1.0, 2.0)";
+constexpr const char* kRank = "brisk_rank(tasks_fts)";
 
 const char* key_column(SortKey k) {
   switch (k) {
@@ -184,6 +184,26 @@ std::string list_sql(const Shape& s) {
   append_order(s, sql);
   sql += " LIMIT ?15";
   return sql;
+}
+
+std::string window_sql(const Shape& s) {
+  std::string sql =
+      "SELECT t.seq, t.id, brisk_rank(tasks_fts)"
+      " FROM tasks_fts CROSS JOIN tasks AS t NOT INDEXED ON t.seq = tasks_fts.rowid"
+      " WHERE tasks_fts MATCH ?12 AND tasks_fts.rowid < ?16 AND tasks_fts.rowid >= ?17"
+      " AND t.owner = ?1";
+  append_filters(s, sql);
+  sql += " ORDER BY tasks_fts.rowid DESC LIMIT ?15";
+  return sql;
+}
+
+std::string tier_query(std::string_view search, int tier) {
+  std::string title = "{title} : (";
+  title.append(search).append(")");
+  if (tier == 0) return title;
+  std::string rest = "(";
+  rest.append(search).append(") NOT ").append(title);
+  return rest;
 }
 
 std::int64_t probe_cap(int limit, std::int64_t total) {

@@ -21,8 +21,9 @@
 //    full when the budget is spent, the rest of the page comes from the
 //    best filter's index (sorted), continuing after the last row served.
 //    A page then costs at most the budget plus that filter's matches.
-//  - search text always drives through tasks_fts (relevance order, or few
-//    matches); as a per-row filter of a walk it is one IN over the matching
+//  - relevance order is served window by window (lister_relevance.cpp,
+//    window_sql); sorted by a key, search text drives through tasks_fts when
+//    it has few matches; as a per-row filter of a walk it is one IN over the matching
 //    rowids, computed once per statement (FTS5 prefix queries rebuild their
 //    doclist on every evaluation, so a per-row MATCH would be linear per row).
 // INDEXED BY / NOT INDEXED / CROSS JOIN pin the plan, so it does not depend
@@ -52,6 +53,9 @@ enum Param : int {
   kParamAfterKey = 13,
   kParamAfterId = 14,
   kParamLimit = 15,  // rows wanted; for probes, the cap
+  // A relevance window scan: seq (tasks_fts rowid) in [?17, ?16).
+  kParamSeqBelow = 16,
+  kParamSeqFrom = 17,
 };
 
 enum class Driver : std::uint8_t {
@@ -85,6 +89,18 @@ struct Shape {
 };
 
 std::string list_sql(const Shape& s);
+
+// Relevance (lister_relevance.cpp): the matches of one tier in a seq range,
+// newest first, with their rank, filtered as `s` says (driver kSearch):
+// columns seq, id, brisk_rank. ?12 is bound to the tier's query.
+std::string window_sql(const Shape& s);
+
+// The FTS5 query of tier 0 (every word in the title) or 1 (the other
+// matches) of a search whose FTS5 query is `search` (store::search_text).
+std::string tier_query(std::string_view search, int tier);
+
+// The matches a relevance window holds (lister_relevance.cpp).
+inline constexpr std::int64_t kRelevanceWindow = 1000;
 
 // Bounded counts that decide between drivers.
 enum class Probe : std::uint8_t { kStatus, kPriority, kDue, kTag, kSearch };

@@ -274,6 +274,28 @@ TEST_F(QueryPlans, TheCheckFindsATableScan) {
   EXPECT_TRUE(scans(explain("SELECT body FROM tasks WHERE id = ?1")).empty());
 }
 
+// A relevance window reads tasks_fts newest first within its seq range, and
+// FTS5 gives that order itself: no sort of the candidates, whatever filters.
+TEST_F(QueryPlans, RelevanceWindowsReadTheFullTextIndexInOrder) {
+  for (bool status : {false, true}) {
+    for (bool tags : {false, true}) {
+      Shape s;
+      s.driver = Driver::kSearch;
+      s.sort = SortKey::kRelevance;
+      s.search = true;
+      s.status = status;
+      s.tag_check = tags;
+      const std::vector<std::string> plan = explain(window_sql(s));
+      const std::string text = joined(plan);
+      EXPECT_TRUE(scans(plan).empty()) << text;
+      EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << text;
+      EXPECT_NE(text.find("SCAN tasks_fts VIRTUAL TABLE INDEX"), std::string::npos) << text;
+    }
+  }
+  EXPECT_EQ(tier_query("\"a\"*", 0), "{title} : (\"a\"*)");
+  EXPECT_EQ(tier_query("\"a\"*", 1), "(\"a\"*) NOT {title} : (\"a\"*)");
+}
+
 const char* index_of(const Shape& s) {
   switch (s.driver) {
     case Driver::kStatusIndex:

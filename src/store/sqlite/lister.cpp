@@ -124,6 +124,14 @@ int Lister::tick(void* self) {
   return 0;
 }
 
+bool Lister::ticks_left(Stmt& s, int& counted) {
+  const int now = sqlite3_stmt_status(s.get(), SQLITE_STMTSTATUS_VM_STEP, 0);
+  for (; now - counted >= kTickSteps; counted += kTickSteps) {
+    if (tick(this) != 0) return false;
+  }
+  return true;
+}
+
 ReadStatus Lister::stopped() const {
   switch (stop_) {
     case Stop::kSteps:
@@ -136,19 +144,6 @@ ReadStatus Lister::stopped() const {
       return ReadStatus::kError;
   }
 }
-
-struct Lister::Run {
-  const ListSpec& q;
-  const std::function<void(std::string_view)>& row;
-  ListPage& page;
-  int served = 0;
-  bool probe_failed = false;
-  ListPosition current;   // the last row served by a hedged walk
-  std::int64_t cap = -1;  // the probe cap (-1: not yet known)
-  // Memoized probe counts by Probe (-1: not yet); tags have one per tag.
-  std::array<std::int64_t, 5> memo{-1, -1, -1, -1, -1};
-  std::vector<std::int64_t> tag_memo;
-};
 
 void Lister::bind(Stmt& s, const ListSpec& q, std::size_t tag, std::int64_t limit) {
   s.bind(kParamOwner, q.owner);
@@ -301,8 +296,10 @@ ReadStatus Lister::list(const ListSpec& q, const std::function<void(std::string_
   try {
     // A due_at sort serves the tasks with due_at, then those without.
     const bool two_phases = q.sort == SortKey::kDueAt && !q.due_filtered();
-    ReadTxn txn(cache_.db(), two_phases);
+    const bool relevant = q.sort == SortKey::kRelevance && !q.search.empty();
+    ReadTxn txn(cache_.db(), two_phases || relevant);
     Ticker ticker(*this, limits);
+    if (relevant) return relevance(run);
     if (!(two_phases && q.has_after && q.after.null_key)) {
       if (ReadStatus st = phase(run, false); st != ReadStatus::kOk || page.more || !two_phases) {
         return st;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/list_spec.hpp"
 #include "store/sqlite/db.hpp"
@@ -43,6 +44,7 @@ class Lister {
   struct Stats {
     std::array<std::uint64_t, 6> driver{};  // statements run, by Driver
     std::uint64_t fallbacks = 0;            // hedged walks that spent their budget
+    std::uint64_t windows = 0;              // relevance windows scanned
   };
 
   // Statements for at most `cache` shapes stay prepared; a hedged walk may
@@ -55,12 +57,36 @@ class Lister {
   const Stats& stats() const { return stats_; }
 
  private:
-  struct Run;
+  // The state of one list (lister.cpp).
+  struct Run {
+    const ListSpec& q;
+    const std::function<void(std::string_view)>& row;
+    ListPage& page;
+    int served = 0;
+    bool probe_failed = false;
+    ListPosition current;   // the last row served by a hedged walk
+    std::int64_t cap = -1;  // the probe cap (-1: not yet known)
+    // Memoized probe counts by Probe (-1: not yet); tags have one per tag.
+    std::array<std::int64_t, 5> memo{-1, -1, -1, -1, -1};
+    std::vector<std::int64_t> tag_memo;
+  };
+  // A match of a relevance window (lister_relevance.cpp).
+  struct Hit {
+    double rank;
+    util::Uuid id;
+    std::int64_t seq;
+  };
   void bind(Stmt& s, const ListSpec& q, std::size_t tag, std::int64_t limit);
   // Why the statement running was interrupted.
   enum class Stop : std::uint8_t { kNone, kHedge, kSteps, kDeadline, kCancelled };
   class Ticker;
   static int tick(void* self);
+  // SQLite calls the progress handler only while a step runs long, so a
+  // statement that returns its rows one by one, each in a few VM steps,
+  // would escape the limits: its reader calls this after each row. Ticks
+  // for the VM steps `s` ran since `counted` (updated); false when a limit
+  // stopped the list (then stop_ says why).
+  bool ticks_left(Stmt& s, int& counted);
   // The answer for a statement that failed: the limit that stopped it, or kError.
   ReadStatus stopped() const;
   std::int64_t probe(const ListSpec& q, Probe p, std::size_t tag, std::int64_t cap);
@@ -70,12 +96,27 @@ class Lister {
   // and sets `interrupted` when it is spent.
   ReadStatus run_shape(Run& run, const Shape& shape, std::size_t tag, const ListPosition* after,
                        int budget, bool& interrupted);
+  // Relevance order, window by window (lister_relevance.cpp).
+  ReadStatus relevance(Run& run);
+  // Appends to hits_ the matches of `tier` with seq in [from, below),
+  // newest first, at most `want`.
+  ReadStatus scan_window(Run& run, const Shape& shape, int tier, std::int64_t below,
+                         std::int64_t from, std::int64_t want);
+  // Serves hits_ (sorted) after `after` (null: from the start) until the
+  // page is full.
+  ReadStatus serve_window(Run& run, const ListPosition* after, int tier, std::int64_t low,
+                          std::int64_t high);
+  // True when a match of `tier` (or of tier 1 after tier 0) lies below
+  // `below`; in `more`.
+  ReadStatus any_below(Run& run, const Shape& shape, int tier, std::int64_t below, bool& more);
 
   StmtCache cache_;
   int walk_budget_;
   Stats stats_;
-  std::string tags_json_;  // the query's tags as a JSON array (kParamTagsJson)
-  std::string search_;     // the query's FTS5 search text (kParamSearch)
+  std::string tags_json_;      // the query's tags as a JSON array (kParamTagsJson)
+  std::string search_;         // the query's FTS5 search text (kParamSearch)
+  std::string tier_query_[2];  // relevance: each tier's FTS5 query (list_plan.hpp)
+  std::vector<Hit> hits_;      // relevance: the window being served
   // The limits of the list running, in progress-handler ticks left (-1:
   // none): the hedged walk's, the whole list's; and why it stopped.
   ListLimits limits_;

@@ -105,6 +105,7 @@ SqliteStore::SqliteStore(const StoreOptions& opts, const char* base_vfs) {
   // another file or none.
   health_ = std::make_unique<Health>(shown);
   if (!temporary_) watch_ = std::make_unique<FileWatch>(*health_, path_, lock_.fd());
+  read_cache_ = opts.read_cache;
   pool_ = std::make_unique<ReadPool>(
       path_, vfs,
       ReadPoolOptions{.threads = opts.costly_readers,
@@ -113,8 +114,10 @@ SqliteStore::SqliteStore(const StoreOptions& opts, const char* base_vfs) {
                       .timeout = std::chrono::milliseconds(opts.query_timeout_ms),
                       .health = health_.get()});
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
-    readers_.push_back(
-        std::make_unique<SqliteReader>(path_, vfs, &cache_, pool_.get(), health_.get()));
+    // The writer keeps the cache current either way; readers without it read
+    // every task from the database.
+    readers_.push_back(std::make_unique<SqliteReader>(
+        path_, vfs, read_cache_ ? &cache_ : nullptr, pool_.get(), health_.get()));
   }
   writer_ =
       std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);

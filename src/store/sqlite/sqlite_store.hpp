@@ -58,7 +58,10 @@ class SqliteStore final : public Store {
   std::string fault() const override { return health_ ? health_->reason() : std::string(); }
   void set_event_sink(EventSink* sink) override { writer_->set_event_sink(sink); }
   // This process is the only writer (exclusive lock), so its counter is exact.
-  std::optional<std::uint64_t> task_generation() const override { return cache_.task_generation(); }
+  std::optional<std::uint64_t> task_generation() const override {
+    if (!read_cache_) return std::nullopt;
+    return cache_.task_generation();
+  }
   void stop() override;
   // scans.cpp: on a connection of their own (command-line tools).
   void scan_users(const std::function<void(const UserRow&)>& fn) override;
@@ -80,6 +83,7 @@ class SqliteStore final : public Store {
   // descriptor (the database file's inode), so it stops before lock_ closes.
   std::unique_ptr<Health> health_;
   std::unique_ptr<FileWatch> watch_;
+  bool read_cache_ = true;  // StoreOptions::read_cache
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   // Destroyed after the readers that hand it their costly lists.

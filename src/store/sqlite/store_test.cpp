@@ -342,5 +342,27 @@ TEST_F(StoreFile, ConcurrentSubmitsAreDurableAcrossReopen) {
   for (const Row& r : rows) EXPECT_EQ(ids.count(r.id), 1u);
 }
 
+TEST(StoreReaders, ReadCachesOffLeaveNothingToCacheAndReadTheSame) {
+  StoreOptions opts;
+  opts.target = ":memory:";
+  opts.read_cache = false;
+  auto s = sqlite::open_sqlite_store(opts);
+  // No generation: the handlers' list cache has nothing to validate against.
+  EXPECT_FALSE(s->task_generation().has_value());
+  EXPECT_TRUE(open(":memory:")->task_generation().has_value());
+  TaskRow t = new_row("uncached");
+  ASSERT_EQ(run(*s, create_of(t)).status, Status::kOk);
+  for (int i = 0; i < 2; ++i) {
+    TaskRead r = testing::read_task(s->reader(0), kLocalOwner, t.id);
+    ASSERT_EQ(r.status, ReadStatus::kOk);
+    EXPECT_EQ(r.json, t.body) << i;
+  }
+  UpdateTask u = update_of(t, [](TaskRow& r) { r.title = "changed"; });
+  const std::string changed = u.row.body;
+  ASSERT_EQ(run(*s, std::move(u)).status, Status::kOk);
+  EXPECT_EQ(testing::read_task(s->reader(0), kLocalOwner, t.id).json, changed);
+  s->stop();
+}
+
 }  // namespace
 }  // namespace brisk::store

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/sqlite/match.hpp"
 #include "store/sqlite/rank.hpp"
 #include "store/tokenizer.hpp"
 
@@ -36,7 +37,8 @@ bool register_title_collation(sqlite3* db) {
 }
 
 bool register_extensions(sqlite3* db) {
-  return register_tokenizer(db) && register_title_collation(db) && register_rank_function(db);
+  return register_tokenizer(db) && register_title_collation(db) && register_rank_function(db) &&
+         register_match_function(db);
 }
 
 }  // namespace brisk::store::sqlite

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "store/search.hpp"
+
 namespace brisk::store::sqlite {
 
 namespace {
@@ -63,7 +65,7 @@ std::uint32_t Shape::key() const {
   std::uint32_t k = static_cast<std::uint32_t>(driver);
   k = k << 3 | static_cast<std::uint32_t>(sort);
   for (bool b : {desc, status, status_one, priority_min, priority_max, due_after, due_before,
-                 null_group, tag_check, search, after}) {
+                 null_group, tag_check, search, search_row, after}) {
     k = k << 1 | (b ? 1u : 0u);
   }
   return k;
@@ -134,7 +136,11 @@ void append_filters(const Shape& s, std::string& sql) {
         " AND h.created_at = t.created_at AND h.id = t.id) = ?10";
   }
   if (s.search && s.driver != Driver::kSearch) {
-    sql += " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
+    // brisk_match's columns are tasks_fts's, as the writer fills them
+    // (task_rows.cpp: the tags joined by spaces).
+    sql += s.search_row ? " AND brisk_match(?12, t.title, json_extract(t.body, '$.description'),"
+                          " (SELECT group_concat(value, ' ') FROM json_each(t.body, '$.tags')))"
+                        : " AND t.seq IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?12)";
   }
 }
 
@@ -204,6 +210,20 @@ std::string tier_query(std::string_view search, int tier) {
   std::string rest = "(";
   rest.append(search).append(") NOT ").append(title);
   return rest;
+}
+
+std::string probe_search_text(const SearchTerms& terms) {
+  SearchTerms cut = terms;
+  for (std::vector<std::string>& word : cut.words) {
+    std::string& last = word.back();
+    std::size_t chars = 0, at = 0;
+    for (; at < last.size(); ++at) {
+      // A UTF-8 lead byte begins a character.
+      if ((static_cast<unsigned char>(last[at]) & 0xC0) != 0x80 && ++chars > kIndexedPrefix) break;
+    }
+    last.resize(at);
+  }
+  return search_text(cut);
 }
 
 std::int64_t probe_cap(int limit, std::int64_t total) {
@@ -357,9 +377,20 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
   s.driver = choice.best;
   s.tag_check = tags && !(s.driver == Driver::kTag && q.tags.size() == 1);
 
+  // Search text too common to drive (at least `cap` matches): check it per
+  // row, which costs about limit / share rows, however many tasks match; if
+  // the walk finds its page late (a share below about one in ten), the set
+  // of every match serves the rest of it.
+  if (s.search && s.driver != Driver::kSearch) {
+    s.search_row = true;
+    p.hedged = true;
+    p.budget = kSearchWalkBudgetSteps;
+    p.fallback = s;
+    p.fallback.search_row = false;
+    p.fallback_tag = p.tag;
+  }
   // A walk whose rows are filtered can find its matches late: hedge it,
-  // unless search text is among the filters (its IN set is built by the
-  // first steps, which a budget would count).
+  // unless search text is among the filters (hedged above).
   if (s.driver == ordered.driver && choice.runner_up != ordered.driver && !s.search) {
     p.hedged = true;
     p.fallback = s;
@@ -368,6 +399,12 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
     p.fallback_tag = p.tag;
   }
 
+  s = after_position(s, q, s.after);
+  return p;
+}
+
+Shape after_position(Shape s, const ListSpec& q, bool after) {
+  s.after = after;
   // Walking an ordered index after a position: the start-side bound of a
   // filter on the sort key is implied by the position (which satisfied it)
   // and must not be an index bound, or the walk would start from the filter's
@@ -376,7 +413,7 @@ Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& p
     if (q.sort == SortKey::kPriority) (s.desc ? s.priority_max : s.priority_min) = false;
     if (q.sort == SortKey::kDueAt) (s.desc ? s.due_before : s.due_after) = false;
   }
-  return p;
+  return s;
 }
 
 std::string_view driver_name(Driver d) {

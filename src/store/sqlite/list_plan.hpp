@@ -81,7 +81,11 @@ struct Shape {
   bool null_group = false;  // due_at sort: the tasks without due_at (ordered by id)
   bool tag_check = false;   // every tag checked per row
   bool search = false;      // search checked per row (driver kSearch: it drives)
-  bool after = false;       // continue after (key, id)
+  // How a search that does not drive is checked: by brisk_match on each row
+  // (match.hpp; a common word, most rows match) or against the set of every
+  // match, built once per statement (cost in proportion to the matches).
+  bool search_row = false;
+  bool after = false;  // continue after (key, id)
 
   std::uint32_t key() const;
   // True when the driver yields the sort order (no sort step).
@@ -106,6 +110,17 @@ inline constexpr std::int64_t kRelevanceWindow = 1000;
 enum class Probe : std::uint8_t { kStatus, kPriority, kDue, kTag, kSearch };
 std::string probe_sql(Probe p);
 
+// The longest prefix tasks_fts indexes whole (migration 008), in characters.
+inline constexpr std::size_t kIndexedPrefix = 6;
+
+// The search text Probe::kSearch counts: `terms` with each word's last
+// token cut to kIndexedPrefix characters. It matches every task `terms`
+// matches (a shorter prefix, a superset), so a count under the cap is still
+// proof that the search is rare; and tasks_fts answers it from a prefix
+// index, row by row, where a longer prefix ("meeting"*) first merges the row
+// lists of every token it begins (15 ms at 1M tasks) before the first row.
+std::string probe_search_text(const SearchTerms& terms);
+
 // The match count below which a filter drives, for a page of `limit` rows
 // among about `total` tasks (see above), at most kMaxProbe.
 inline constexpr std::int64_t kMaxProbe = 2000;
@@ -115,22 +130,32 @@ std::int64_t probe_cap(int limit, std::int64_t total);
 // `tag` of the query.
 using ProbeFn = std::function<std::int64_t(Probe p, std::size_t tag)>;
 
+// VM steps a hedged walk may take (about 5 to 15 per row examined: some
+// 10 ms of work).
+inline constexpr int kWalkBudgetSteps = 100'000;
+// A walk checking a search per row (Shape::search_row) costs more per row
+// examined (the row's text tokenized, ~35 VM steps): its budget is a few
+// milliseconds of rows, enough for a word in about one task in ten or more.
+inline constexpr int kSearchWalkBudgetSteps = 30'000;
+
 struct Plan {
   Shape shape;
   std::size_t tag = 0;  // the tag bound to kParamTag (driving tag)
   // A hedged walk: `fallback` serves the rest of the page if the walk
-  // exceeds its budget (fallback.after is set by the runner).
+  // exceeds its budget (the runner sets its position: after_position).
   bool hedged = false;
+  int budget = kWalkBudgetSteps;  // VM steps, when hedged
   Shape fallback;
   std::size_t fallback_tag = 0;
 };
 
-// VM steps a hedged walk may take (about 5 to 15 per row examined: some
-// 10 ms of work).
-inline constexpr int kWalkBudgetSteps = 100'000;
-
 // Plans the phase with or without due_at (`null_group`) of `q`. Calls
 // `probe` only for filters that could drive (counting up to `cap`).
 Plan plan(const ListSpec& q, bool null_group, std::int64_t cap, const ProbeFn& probe);
+
+// `s` (a plan's shape or fallback, made with every bound) set to continue
+// after a position of `q` or not (fallback.after is known only when the
+// walk before it ends).
+Shape after_position(Shape s, const ListSpec& q, bool after);
 
 }  // namespace brisk::store::sqlite

@@ -142,11 +142,34 @@ TEST(Plan, SortedSearchDrivesOnlyWhenRare) {
   FakeProbes rare;
   rare.counts[Probe::kSearch] = 3;
   EXPECT_EQ(plan(q, false, kCap, rare.fn()).shape.driver, Driver::kSearch);
+  EXPECT_FALSE(plan(q, false, kCap, rare.fn()).shape.search_row);
   FakeProbes common;
   Plan p = plan(q, false, kCap, common.fn());
   EXPECT_EQ(p.shape.driver, Driver::kSortIndex);
   EXPECT_TRUE(p.shape.search);
-  EXPECT_FALSE(p.hedged) << "a walk filtered by search is not hedged";
+  // A common word is checked per row, within a budget; past it, the set of
+  // every match serves the rest of the page.
+  EXPECT_TRUE(p.shape.search_row);
+  EXPECT_TRUE(p.hedged);
+  EXPECT_EQ(p.budget, kSearchWalkBudgetSteps);
+  EXPECT_EQ(p.fallback.driver, Driver::kSortIndex);
+  EXPECT_TRUE(p.fallback.search);
+  EXPECT_FALSE(p.fallback.search_row);
+  EXPECT_NE(p.fallback.key(), p.shape.key());
+  EXPECT_NE(list_sql(p.shape).find("brisk_match(?12"), std::string::npos);
+  EXPECT_NE(list_sql(p.fallback).find("tasks_fts MATCH ?12"), std::string::npos);
+}
+
+TEST(Plan, TheSearchProbeCountsPrefixesTheIndexHoldsWhole) {
+  SearchTerms terms;
+  ASSERT_EQ(parse_search("meeting up e-mailing 報告書報告書報告 café", terms), SearchStatus::kOk);
+  // Each word's last token cut to 6 characters (not bytes); a phrase keeps
+  // its other tokens whole.
+  EXPECT_EQ(probe_search_text(terms),
+            "\"meetin\"* AND \"up\"* AND \"e mailin\"* AND \"報 告 書 報 告 書 報 告\"* AND "
+            "\"cafe\"*");
+  ASSERT_EQ(parse_search("Überprüfung", terms), SearchStatus::kOk);
+  EXPECT_EQ(probe_search_text(terms), "\"uberpr\"*");
 }
 
 TEST(Plan, FiltersOnTheSortKeyAreIndexRanges) {
@@ -193,9 +216,10 @@ TEST(Plan, ShapeKeysAreDistinct) {
   std::set<std::uint32_t> keys;
   Shape s;
   keys.insert(s.key());
-  for (bool Shape::*flag : {&Shape::desc, &Shape::status, &Shape::status_one, &Shape::priority_min,
-                            &Shape::priority_max, &Shape::due_after, &Shape::due_before,
-                            &Shape::null_group, &Shape::tag_check, &Shape::search, &Shape::after}) {
+  for (bool Shape::*flag :
+       {&Shape::desc, &Shape::status, &Shape::status_one, &Shape::priority_min,
+        &Shape::priority_max, &Shape::due_after, &Shape::due_before, &Shape::null_group,
+        &Shape::tag_check, &Shape::search, &Shape::search_row, &Shape::after}) {
     Shape t;
     t.*flag = !(t.*flag);
     EXPECT_TRUE(keys.insert(t.key()).second);
@@ -392,8 +416,7 @@ std::map<std::uint32_t, Shape> reachable_shapes() {
                       shapes.emplace(p.shape.key(), p.shape);
                       if (p.hedged) {
                         for (bool a : {false, true}) {
-                          Shape f = p.fallback;
-                          f.after = a;
+                          const Shape f = after_position(p.fallback, q, a);
                           shapes.emplace(f.key(), f);
                         }
                       }

@@ -1,5 +1,6 @@
 #include "store/sqlite/lister.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <ctime>
@@ -170,6 +171,7 @@ std::int64_t Lister::probe(const ListSpec& q, Probe p, std::size_t tag, std::int
   Stmt& s = cache_.get(kProbeKey | static_cast<std::uint32_t>(p), [p] { return probe_sql(p); });
   StmtScope scope(s);
   bind(s, q, tag, cap);
+  if (p == Probe::kSearch) s.bind(kParamSearch, std::string_view(probe_search_));
   if (s.step() != SQLITE_ROW) return -1;
   return s.int64(0);
 }
@@ -211,8 +213,8 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
   const ListPosition* after = pl.shape.after ? &q.after : nullptr;
   const int served_before = run.served;
   bool interrupted = false;
-  ReadStatus st =
-      run_shape(run, pl.shape, pl.tag, after, pl.hedged ? walk_budget_ : 0, interrupted);
+  ReadStatus st = run_shape(run, pl.shape, pl.tag, after,
+                            pl.hedged ? std::min(walk_budget_, pl.budget) : 0, interrupted);
   if (st != ReadStatus::kOk || !interrupted) return st;
   // The walk spent its budget: the best filter's index serves the rest of
   // the page, after the last row the walk served (or where the walk began).
@@ -221,8 +223,7 @@ ReadStatus Lister::phase(Run& run, bool null_group) {
                 driver_name(pl.fallback.driver));
   const ListPosition resume = run.current;
   if (run.served > served_before) after = &resume;
-  Shape rest = pl.fallback;
-  rest.after = after != nullptr;
+  const Shape rest = after_position(pl.fallback, q, after != nullptr);
   return run_shape(run, rest, pl.fallback_tag, after, 0, interrupted);
 }
 
@@ -290,7 +291,10 @@ ReadStatus Lister::list(const ListSpec& q, const std::function<void(std::string_
     for (const std::string& t : q.tags) w.String(t);
     w.EndArray();
   }
-  if (!q.search.empty()) search_ = search_text(q.search);  // the terms' FTS5 query
+  if (!q.search.empty()) {
+    search_ = search_text(q.search);  // the terms' FTS5 query
+    probe_search_ = probe_search_text(q.search);
+  }
   Run run{q, row, page, 0, false, {}, -1, {-1, -1, -1, -1, -1}, {}};
   run.tag_memo.assign(q.tags.size(), -1);
   try {

@@ -115,6 +115,7 @@ class Lister {
   Stats stats_;
   std::string tags_json_;      // the query's tags as a JSON array (kParamTagsJson)
   std::string search_;         // the query's FTS5 search text (kParamSearch)
+  std::string probe_search_;   // what Probe::kSearch counts (probe_search_text)
   std::string tier_query_[2];  // relevance: each tier's FTS5 query (list_plan.hpp)
   std::vector<Hit> hits_;      // relevance: the window being served
   // The limits of the list running, in progress-handler ticks left (-1:

@@ -107,7 +107,9 @@ class RelevanceTest : public ::testing::Test {
                   },
                   p),
               ReadStatus::kOk);
-    if (p.more) EXPECT_EQ(n, q.limit) << "a page with more to come must be full";
+    if (p.more) {
+      EXPECT_EQ(n, q.limit) << "a page with more to come must be full";
+    }
     return p;
   }
 

@@ -20,6 +20,7 @@
 #include "store/sqlite/task_rows.hpp"
 #include "store/store.hpp"
 #include "store/tokenizer.hpp"
+#include "util/json_writer.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -29,17 +30,37 @@ constexpr const char* kWords[] = {"alpha", "Alpha", "ALPHA",  "beta",    "report
                                   "café",  "zeta",  "A_b",    "a[b",     "東京",   "Zulu"};
 constexpr const char* kTagPool[] = {"work", "Work", "home", "urgent", "x y", "été", "q3"};
 
-// The store keeps bodies without reading them: here a body is the task's
-// id, and the test keeps every row it wrote (all_) to compute the reference.
-std::string body_of(const util::Uuid& id) {
+// A body is the task's JSON as the API serves it, cut to what the store
+// reads from it (brisk_match: description and tags) and the id the test
+// reads back; the test keeps every row it wrote (all_) to compute the
+// reference.
+std::string body_of(const TaskRow& t) {
   char buf[36];
-  util::format_uuid(id, buf);
-  return std::string(buf, 36);
+  util::format_uuid(t.id, buf);
+  std::string out;
+  util::JsonWriter w(out);
+  w.StartObject();
+  w.Key("id");
+  w.String(std::string_view(buf, 36));
+  w.Key("title");
+  w.String(t.title);
+  w.Key("description");
+  w.String(t.description);
+  w.Key("tags");
+  w.StartArray();
+  for (const std::string& tag : t.tags) {
+    w.String(tag);
+  }
+  w.EndArray();
+  w.EndObject();
+  return out;
 }
 
 util::Uuid id_of(std::string_view body) {
+  constexpr std::string_view kStart = "{\"id\":\"";
   util::Uuid id;
-  EXPECT_TRUE(util::parse_uuid(body, id)) << body;
+  EXPECT_TRUE(body.starts_with(kStart) && body.size() >= kStart.size() + 36) << body;
+  EXPECT_TRUE(util::parse_uuid(body.substr(kStart.size(), 36), id)) << body;
   return id;
 }
 
@@ -98,7 +119,7 @@ class ListerTest : public ::testing::Test {
           std::string tag = kTagPool[pick(std::size(kTagPool))];
           if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end()) t.tags.push_back(tag);
         }
-        t.body = body_of(t.id);
+        t.body = body_of(t);
         ASSERT_TRUE(rows.insert(t)) << db.error();
         all_.push_back(t);
       }
@@ -128,6 +149,7 @@ class ListerTest : public ::testing::Test {
         up.row.status = 2;
         if (i % 2) up.row.due_at.reset();
         up.row.version = t.version + 1;
+        up.row.body = body_of(up.row);
         t = up.row;
         ASSERT_EQ(run(std::move(up)), WriteResult::Status::kOk);
       }

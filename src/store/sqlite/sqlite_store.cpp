@@ -116,8 +116,8 @@ SqliteStore::SqliteStore(const StoreOptions& opts, const char* base_vfs) {
   for (unsigned i = 0; i < std::max(1u, opts.readers); ++i) {
     // The writer keeps the cache current either way; readers without it read
     // every task from the database.
-    readers_.push_back(std::make_unique<SqliteReader>(
-        path_, vfs, read_cache_ ? &cache_ : nullptr, pool_.get(), health_.get()));
+    readers_.push_back(std::make_unique<SqliteReader>(path_, vfs, read_cache_ ? &cache_ : nullptr,
+                                                      pool_.get(), health_.get()));
   }
   writer_ =
       std::make_unique<Writer>(std::move(db), &cache_, opts.idempotency_ttl_ms, opts.event_window);

@@ -83,7 +83,7 @@ class SqliteStore final : public Store {
   // descriptor (the database file's inode), so it stops before lock_ closes.
   std::unique_ptr<Health> health_;
   std::unique_ptr<FileWatch> watch_;
-  bool read_cache_ = true;  // StoreOptions::read_cache
+  bool read_cache_ = true;                          // StoreOptions::read_cache
   TaskCache cache_{std::size_t{16} * 1024 * 1024};  // served JSON of recently read tasks
   std::unique_ptr<Writer> writer_;
   // Destroyed after the readers that hand it their costly lists.

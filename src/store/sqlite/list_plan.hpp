@@ -134,9 +134,10 @@ using ProbeFn = std::function<std::int64_t(Probe p, std::size_t tag)>;
 // 10 ms of work).
 inline constexpr int kWalkBudgetSteps = 100'000;
 // A walk checking a search per row (Shape::search_row) costs more per row
-// examined (the row's text tokenized, ~35 VM steps): its budget is a few
-// milliseconds of rows, enough for a word in about one task in ten or more.
-inline constexpr int kSearchWalkBudgetSteps = 30'000;
+// examined (~30 VM steps, ~5 us: the row's text tokenized): its budget is
+// some 1,300 rows (~6 ms), enough for a page of a word in about one task in
+// ten; a walk that projects far past it stops sooner (Lister).
+inline constexpr int kSearchWalkBudgetSteps = 40'000;
 
 struct Plan {
   Shape shape;

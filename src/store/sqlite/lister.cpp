@@ -104,9 +104,16 @@ class Lister::Ticker {
 
 int Lister::tick(void* self) {
   Lister& l = *static_cast<Lister*>(self);
-  if (l.hedge_ticks_ >= 0 && l.hedge_ticks_-- == 0) {
-    l.stop_ = Stop::kHedge;
-    return 1;
+  if (l.hedge_ticks_ >= 0) {
+    if (l.hedge_ticks_-- == 0) {
+      l.stop_ = Stop::kHedge;
+      return 1;
+    }
+    if (l.projected_over()) {
+      ++l.stats_.projected;
+      l.stop_ = Stop::kHedge;
+      return 1;
+    }
   }
   if (l.list_ticks_ >= 0 && l.list_ticks_-- == 0) {
     l.stop_ = Stop::kSteps;
@@ -123,6 +130,19 @@ int Lister::tick(void* self) {
     return 1;
   }
   return 0;
+}
+
+bool Lister::projected_over() const {
+  const Projection& p = projection_;
+  if (!p.on) return false;
+  const std::int64_t spent = p.budget - hedge_ticks_;
+  // Not before a few ticks (some 100 rows): the first rows are a sample.
+  constexpr std::int64_t kSampleTicks = 3;
+  const std::int64_t found = *p.served - p.served_from;
+  // spent * need / (found + 1): the ticks the whole page would take. Over
+  // twice the budget: hopeless (a share under about one in twenty); between,
+  // the walk goes on to its budget.
+  return spent >= kSampleTicks && spent * p.need > 2 * std::int64_t{p.budget} * (found + 1);
 }
 
 bool Lister::ticks_left(Stmt& s, int& counted) {
@@ -253,10 +273,16 @@ ReadStatus Lister::run_shape(Run& run, const Shape& shape, std::size_t tag,
   // The walk's budget, in progress-handler ticks (as many whole ticks as
   // it holds, then the next one stops it); -1 again when this returns.
   hedge_ticks_ = budget > 0 ? budget / kTickSteps : -1;
+  if (budget > 0 && shape.search_row) {
+    projection_ = {true, hedge_ticks_, &run.served, run.served, q.limit + 1 - run.served};
+  }
   struct EndHedge {
-    int& ticks;
-    ~EndHedge() { ticks = -1; }
-  } end_hedge{hedge_ticks_};
+    Lister& l;
+    ~EndHedge() {
+      l.hedge_ticks_ = -1;
+      l.projection_ = {};
+    }
+  } end_hedge{*this};
 
   for (;;) {
     int rc = s.step();

@@ -45,6 +45,7 @@ class Lister {
     std::array<std::uint64_t, 6> driver{};  // statements run, by Driver
     std::uint64_t fallbacks = 0;            // hedged walks that spent their budget
     std::uint64_t windows = 0;              // relevance windows scanned
+    std::uint64_t projected = 0;            // of the fallbacks: stopped early by projection
   };
 
   // Statements for at most `cache` shapes stay prepared; a hedged walk may
@@ -87,6 +88,8 @@ class Lister {
   // for the VM steps `s` ran since `counted` (updated); false when a limit
   // stopped the list (then stop_ says why).
   bool ticks_left(Stmt& s, int& counted);
+  // True when a projecting walk should give way to its fallback now.
+  bool projected_over() const;
   // The answer for a statement that failed: the limit that stopped it, or kError.
   ReadStatus stopped() const;
   std::int64_t probe(const ListSpec& q, Probe p, std::size_t tag, std::int64_t cap);
@@ -123,6 +126,16 @@ class Lister {
   ListLimits limits_;
   int hedge_ticks_ = -1;
   int list_ticks_ = -1;
+  // A walk checking search text per row (Shape::search_row) also stops
+  // when the rows it has served so far project past its budget: at the
+  // share of matches seen, finding the rest of the page would cost more
+  // ticks than the budget holds (then the set of every match is cheaper).
+  struct Projection {
+    bool on = false;
+    int budget = 0;               // ticks the walk began with
+    const int* served = nullptr;  // Run::served, read on each tick
+    int served_from = 0, need = 0;
+  } projection_;
   std::int64_t cpu_end_ns_ = 0;  // limits_.cpu as a thread CPU clock reading (0: none)
   Stop stop_ = Stop::kNone;
 };

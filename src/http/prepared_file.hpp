@@ -25,7 +25,8 @@ struct FileHeaders {
 
 class PreparedFile {
  public:
-  // From the file itself; gzips it now when `compress` and it gets smaller.
+  // From the file itself; gzips it now when `compress` and it gets smaller,
+  // and then keeps only the gzip (the plain bytes are inflated on demand).
   PreparedFile(FileHeaders h, std::string identity, bool compress);
   // From gzip bytes that live as long as the process (embedded at build
   // time) and their hash (hex, computed at build time too); the plain bytes

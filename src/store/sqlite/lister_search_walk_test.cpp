@@ -93,12 +93,12 @@ TEST_F(SearchWalk, ACommonWordIsFoundByTheWalk) {
   q.sort = SortKey::kCreatedAt;
   q.limit = 100;
   ASSERT_EQ(parse_search("comm", q.search), SearchStatus::kOk);
-  std::vector<int> got;
+  std::size_t rows = 0;
   ListPage page;
   ASSERT_EQ(lister.list(
-                q, [&](std::string_view json) { got.push_back(json.size() > 0 ? 1 : 0); }, page),
+                q, [&](std::string_view) { ++rows; }, page),
             ReadStatus::kOk);
-  EXPECT_EQ(got.size(), 100u);
+  EXPECT_EQ(rows, 100u);
   EXPECT_TRUE(page.more);
   EXPECT_EQ(lister.stats().fallbacks, 0u);
   EXPECT_EQ(lister.stats().driver[static_cast<std::size_t>(Driver::kSearch)], 0u)

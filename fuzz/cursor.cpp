@@ -61,6 +61,8 @@ bool canonical_payload(std::string_view p) {
       return p.size() == 3 + 16;
     case 3:
       return p.size() == 3 + 8 + 16;
+    case 4:  // a relevance window: rank, tier, low, high
+      return p.size() == 3 + 8 + 1 + 16 + 16;
     case 2: {
       if (p.size() < 5) return false;
       const std::size_t len = std::size_t{b(3)} << 8 | b(4);
@@ -77,7 +79,7 @@ bool same(const CursorPosition& a, const CursorPosition& b) {
   std::memcpy(&ra, &a.real, 8);
   std::memcpy(&rb, &b.real, 8);
   return a.sort == b.sort && a.kind == b.kind && a.key == b.key && a.text == b.text && ra == rb &&
-         a.id == b.id;
+         a.tier == b.tier && a.low == b.low && a.high == b.high && a.id == b.id;
 }
 
 void signed_payload(FuzzedDataProvider& in) {

@@ -1,7 +1,5 @@
 #include "store/sqlite/list_plan.hpp"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,9 +8,8 @@
 #include <vector>
 
 #include "store/search.hpp"
-#include "store/sqlite/collation.hpp"
 #include "store/sqlite/db.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/testing/task_file.hpp"
 #include "store/store.hpp"
 #include "store/tokenizer.hpp"
 
@@ -249,16 +246,11 @@ TEST(Plan, ProbeCapBalancesWalkAndSort) {
 class QueryPlans : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = ::testing::TempDir() + "/brisk-plan-test-" + std::to_string(::getpid()) + ".db";
-    open_sqlite_store({path_, 1})->stop();
+    path_ = task_file::temp_path("plan-test");
+    ASSERT_EQ(task_file::write(path_, 0, nullptr), "");
   }
-  static void TearDownTestSuite() {
-    for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
-  }
-  void SetUp() override {
-    ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_extensions(db_.get()));
-  }
+  static void TearDownTestSuite() { task_file::remove(path_); }
+  void SetUp() override { ASSERT_EQ(task_file::open_reader(db_, path_), ""); }
 
   std::vector<std::string> explain(const std::string& sql) {
     std::vector<std::string> lines;

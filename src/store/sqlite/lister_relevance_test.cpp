@@ -2,8 +2,6 @@
 // file: title matches first, windows of the newest kRelevanceWindow matches
 // each ranked on its own, cursors that serve every match once, also while
 // tasks are added.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 #include "store/sqlite/lister.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/testing/task_file.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -43,21 +42,10 @@ constexpr int kOthers = 100;
 class RelevanceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = ::testing::TempDir() + "/brisk-relevance-test-" + std::to_string(::getpid()) + ".db";
-    open_sqlite_store({path_, 1})->stop();
-    Db db;
-    ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-    ASSERT_TRUE(register_extensions(db.get()));
-    ASSERT_EQ(db.exec("BEGIN"), "");
-    TaskRows rows(db);
-    for (int i = 0; i < kTitled + kDescribed + kOthers; ++i) {
-      ASSERT_TRUE(rows.insert(make(i))) << db.error();
-    }
-    ASSERT_EQ(db.exec("COMMIT"), "");
+    path_ = task_file::temp_path("relevance-test");
+    ASSERT_EQ(task_file::write(path_, kTitled + kDescribed + kOthers, make), "");
   }
-  static void TearDownTestSuite() {
-    for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
-  }
+  static void TearDownTestSuite() { task_file::remove(path_); }
 
   static TaskRow make(int i) {
     TaskRow t;
@@ -82,10 +70,7 @@ class RelevanceTest : public ::testing::Test {
     return t;
   }
 
-  void SetUp() override {
-    ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_extensions(db_.get()));
-  }
+  void SetUp() override { ASSERT_EQ(task_file::open_reader(db_, path_), ""); }
 
   static ListSpec search(std::string_view text, int limit) {
     ListSpec q;

@@ -3,18 +3,14 @@
 // (brisk_match per row); a word in one task in twelve, in pages of 1,000,
 // projects far past the budget after a few ticks, and the set of its
 // matches serves each page from where the walk stopped.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "store/search.hpp"
-#include "store/sqlite/collation.hpp"
 #include "store/sqlite/lister.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/testing/task_file.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -25,37 +21,28 @@ constexpr int kRareEvery = 12;
 class SearchWalk : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = ::testing::TempDir() + "/brisk-search-walk-" + std::to_string(::getpid()) + ".db";
-    open_sqlite_store({path_, 1})->stop();
-    Db db;
-    ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-    ASSERT_TRUE(register_extensions(db.get()));
-    ASSERT_EQ(db.exec("BEGIN"), "");
-    TaskRows rows(db);
-    for (int n = 0; n < kTasks; ++n) {
-      TaskRow t;
-      t.id.bytes[14] = static_cast<std::uint8_t>(n >> 8);
-      t.id.bytes[15] = static_cast<std::uint8_t>(n);
-      t.created_at = t.updated_at = 1'700'000'000'000 + n;  // n: newest last
-      t.version = 1;
-      t.priority = 3;
-      t.title = "common task";
-      if (n % kRareEvery == 0) t.description = "a rare word";
-      // The body as served, cut to what the lister reads (brisk_match) and
-      // the test's n.
-      t.body =
-          "{\"n\":" + std::to_string(n) + ",\"description\":\"" + t.description + "\",\"tags\":[]}";
-      ASSERT_TRUE(rows.insert(t)) << db.error();
-    }
-    ASSERT_EQ(db.exec("COMMIT"), "");
+    path_ = task_file::temp_path("search-walk");
+    ASSERT_EQ(task_file::write(path_, kTasks,
+                               [](int n) {
+                                 TaskRow t;
+                                 t.id.bytes[14] = static_cast<std::uint8_t>(n >> 8);
+                                 t.id.bytes[15] = static_cast<std::uint8_t>(n);
+                                 t.created_at = t.updated_at =
+                                     1'700'000'000'000 + n;  // n: newest last
+                                 t.version = 1;
+                                 t.priority = 3;
+                                 t.title = "common task";
+                                 if (n % kRareEvery == 0) t.description = "a rare word";
+                                 // The body as served, cut to what the lister reads (brisk_match)
+                                 // and the test's n.
+                                 t.body = "{\"n\":" + std::to_string(n) + ",\"description\":\"" +
+                                          t.description + "\",\"tags\":[]}";
+                                 return t;
+                               }),
+              "");
   }
-  static void TearDownTestSuite() {
-    for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
-  }
-  void SetUp() override {
-    ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_extensions(db_.get()));
-  }
+  static void TearDownTestSuite() { task_file::remove(path_); }
+  void SetUp() override { ASSERT_EQ(task_file::open_reader(db_, path_), ""); }
 
   // Every n of `word` newest first, in pages of `limit`.
   std::vector<int> walk(Lister& lister, std::string_view word, int limit) {

@@ -3,8 +3,6 @@
 // filter semantics of API.md computed here from the rows written.
 #include "store/sqlite/lister.hpp"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 #include "store/sqlite/collation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/testing/task_file.hpp"
 #include "store/store.hpp"
 #include "store/tokenizer.hpp"
 #include "util/json_writer.hpp"
@@ -91,39 +90,38 @@ std::vector<std::string> ascii_tokens(std::string text) {
 class ListerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = ::testing::TempDir() + "/brisk-lister-test-" + std::to_string(::getpid()) + ".db";
+    path_ = task_file::temp_path("lister-test");
     std::mt19937_64 rng(7);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    open_sqlite_store({path_, 1})->stop();
     {
       // Rows written as the writer writes them, with few distinct keys: ties everywhere.
-      Db db;
-      ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-      ASSERT_TRUE(register_extensions(db.get()));
-      ASSERT_EQ(db.exec("BEGIN"), "");
-      TaskRows rows(db);
-      for (int i = 0; i < 400; ++i) {
-        TaskRow t;
-        for (auto& b : t.id.bytes) b = static_cast<std::uint8_t>(rng());
-        t.created_at = 1'700'000'000'000 + pick(60);
-        t.updated_at = t.created_at + pick(3) * 1000LL;
-        t.version = 1;
-        t.status = pick(3);
-        t.priority = 1 + pick(5);
-        if (pick(10) < 6) t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000LL;
-        t.title = kWords[pick(std::size(kWords))];
-        if (pick(2)) t.title += std::string(" ") + kWords[pick(std::size(kWords))];
-        for (int w = pick(5); w > 0; --w)
-          t.description += std::string(kWords[pick(std::size(kWords))]) + " ";
-        for (int k = pick(4); k > 0; --k) {
-          std::string tag = kTagPool[pick(std::size(kTagPool))];
-          if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end()) t.tags.push_back(tag);
-        }
-        t.body = body_of(t);
-        ASSERT_TRUE(rows.insert(t)) << db.error();
-        all_.push_back(t);
-      }
-      ASSERT_EQ(db.exec("COMMIT"), "");
+      ASSERT_EQ(
+          task_file::write(path_, 400,
+                           [&](int) {
+                             TaskRow t;
+                             for (auto& b : t.id.bytes) b = static_cast<std::uint8_t>(rng());
+                             t.created_at = 1'700'000'000'000 + pick(60);
+                             t.updated_at = t.created_at + pick(3) * 1000LL;
+                             t.version = 1;
+                             t.status = pick(3);
+                             t.priority = 1 + pick(5);
+                             if (pick(10) < 6)
+                               t.due_at = 1'800'000'000'000 + pick(40) * 3'600'000LL;
+                             t.title = kWords[pick(std::size(kWords))];
+                             if (pick(2))
+                               t.title += std::string(" ") + kWords[pick(std::size(kWords))];
+                             for (int w = pick(5); w > 0; --w)
+                               t.description += std::string(kWords[pick(std::size(kWords))]) + " ";
+                             for (int k = pick(4); k > 0; --k) {
+                               std::string tag = kTagPool[pick(std::size(kTagPool))];
+                               if (std::find(t.tags.begin(), t.tags.end(), tag) == t.tags.end())
+                                 t.tags.push_back(tag);
+                             }
+                             t.body = body_of(t);
+                             all_.push_back(t);
+                             return t;
+                           }),
+          "");
     }
     // Then changes through brisk's writer, which keeps the index rows in step.
     std::unique_ptr<Store> st = open_sqlite_store({path_, 1});
@@ -158,13 +156,10 @@ class ListerTest : public ::testing::Test {
     all_ = std::move(kept);
     st->stop();
   }
-  static void TearDownTestSuite() {
-    for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
-  }
+  static void TearDownTestSuite() { task_file::remove(path_); }
 
   void SetUp() override {
-    ASSERT_EQ(db_.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-    ASSERT_TRUE(register_extensions(db_.get()));
+    ASSERT_EQ(task_file::open_reader(db_, path_), "");
     Stmt s = db_.prepare("SELECT count(*) FROM tasks");
     ASSERT_EQ(s.step(), SQLITE_ROW);
     ASSERT_EQ(static_cast<std::size_t>(s.int64(0)), all_.size());

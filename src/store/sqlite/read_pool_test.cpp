@@ -2,8 +2,6 @@
 // the bounded pool that runs them off the event loops.
 #include "store/sqlite/read_pool.hpp"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <future>
@@ -12,10 +10,9 @@
 #include <vector>
 
 #include "store/search.hpp"
-#include "store/sqlite/collation.hpp"
 #include "store/sqlite/lister.hpp"
 #include "store/sqlite/sqlite_store.hpp"
-#include "store/sqlite/task_rows.hpp"
+#include "store/sqlite/testing/task_file.hpp"
 
 namespace brisk::store::sqlite {
 namespace {
@@ -23,29 +20,23 @@ namespace {
 class CostlyReadTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = ::testing::TempDir() + "/brisk-read-pool-test-" + std::to_string(::getpid()) + ".db";
-    open_sqlite_store({path_, 1})->stop();
-    Db db;
-    ASSERT_EQ(db.open(path_, SQLITE_OPEN_READWRITE, nullptr), "");
-    ASSERT_TRUE(register_extensions(db.get()));
-    ASSERT_EQ(db.exec("BEGIN"), "");
-    TaskRows rows(db);
-    for (int i = 0; i < 3000; ++i) {
-      TaskRow t;
-      for (std::size_t b = 0; b < t.id.bytes.size(); ++b)
-        t.id.bytes[b] = static_cast<std::uint8_t>((i >> (8 * (b % 4))) + b);
-      t.created_at = 1'700'000'000'000 + i;
-      t.updated_at = t.created_at;
-      t.version = 1;
-      t.title = "budget review " + std::to_string(i);
-      t.body = "{}";
-      ASSERT_TRUE(rows.insert(t)) << db.error();
-    }
-    ASSERT_EQ(db.exec("COMMIT"), "");
+    path_ = task_file::temp_path("read-pool-test");
+    ASSERT_EQ(task_file::write(path_, 3000,
+                               [](int i) {
+                                 TaskRow t;
+                                 for (std::size_t b = 0; b < t.id.bytes.size(); ++b)
+                                   t.id.bytes[b] =
+                                       static_cast<std::uint8_t>((i >> (8 * (b % 4))) + b);
+                                 t.created_at = 1'700'000'000'000 + i;
+                                 t.updated_at = t.created_at;
+                                 t.version = 1;
+                                 t.title = "budget review " + std::to_string(i);
+                                 t.body = "{}";
+                                 return t;
+                               }),
+              "");
   }
-  static void TearDownTestSuite() {
-    for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
-  }
+  static void TearDownTestSuite() { task_file::remove(path_); }
 
   // A search every task matches, by relevance: thousands of VM steps.
   static ListSpec costly() {
@@ -69,8 +60,7 @@ std::string CostlyReadTest::path_;
 
 TEST_F(CostlyReadTest, ListLimitsStopAListAndSayWhy) {
   Db db;
-  ASSERT_EQ(db.open(path_, SQLITE_OPEN_READONLY, nullptr), "");
-  ASSERT_TRUE(register_extensions(db.get()));
+  ASSERT_EQ(task_file::open_reader(db, path_), "");
   Lister l(db);
   int rows = 0;
   EXPECT_EQ(run(l, costly(), {}, rows), ReadStatus::kOk);

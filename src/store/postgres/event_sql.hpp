@@ -8,7 +8,10 @@
 // transactions then run one at a time from the lock to COMMIT, and each
 // later statement's snapshot (READ COMMITTED: one per statement) sees every
 // event committed before, so max(id) + 1 is the next id in commit order,
-// with no gap and never reused.
+// with no gap and never reused. That id is read once per transaction, by
+// event_base_sql() right after the lock, into a transaction-local setting
+// that each logged event advances: a sub-select of max(id) per event had
+// cost PostgreSQL 31% of its CPU under POST (docs/benchmarks.md).
 #pragma once
 #include <string>
 
@@ -20,6 +23,11 @@ inline constexpr const char* kEventLockSql = "SELECT pg_advisory_xact_lock(45285
 
 // The channel of NOTIFY; the payload is the newest event id (decimal).
 inline constexpr const char* kEventChannel = "brisk_events";
+
+// After the event lock, in a statement of its own (so that its snapshot
+// sees every event committed before the lock was taken): the newest id, the
+// last one handed out so far, into the setting event_cte() advances.
+std::string event_base_sql();
 
 // A CTE `e` that logs one event for the row the CTE `src` returns (its
 // `owner` column), kind and data from parameters $n and $n+1; `e` returns

@@ -109,6 +109,7 @@ void add_event_statements(std::vector<Prepared>& s, const std::string& cols) {
                "WITH t AS (" + insert + " ON CONFLICT (id) DO NOTHING RETURNING owner), " +
                    event_cte("t", kTaskParams + 1) + " SELECT 1, (SELECT id FROM e) FROM t"});
   s.push_back({"event_lock", kEventLockSql});
+  s.push_back({"event_base", event_base_sql()});
   s.push_back({"events_end", events_end_sql()});
 }
 

@@ -206,8 +206,8 @@ Writer::Outcome Writer::attempt(std::vector<WriteRequest>& batch,
   const bool events = may_log_events(batch);
   bool sent = true;
   if (events) {
-    sent = send(c, "event_lock", p);
-    ++statements;
+    sent = send(c, "event_lock", p) && send(c, "event_base", p);
+    statements += 2;
   }
   for (std::size_t i = 0; i < batch.size() && sent; ++i) {
     results[i] = WriteResult{};

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "store/tokenizer.hpp"
-
 namespace brisk::store {
 
 SearchMatcher::SearchMatcher(SearchTerms terms)
@@ -29,7 +27,7 @@ bool SearchMatcher::matches(std::span<const std::string_view> columns) {
   for (std::string_view text : columns) {
     if (text.empty()) continue;
     count_ = 0;
-    const bool ok = tokenize(text, false, [this](std::string_view tok) {
+    const bool ok = tokenizer_.run(text, false, [this](std::string_view tok) {
       if (count_ == tokens_.size()) tokens_.emplace_back();
       tokens_[count_++].assign(tok);
     });

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/search.hpp"
+#include "store/tokenizer.hpp"
 
 namespace brisk::store {
 
@@ -33,6 +34,7 @@ class SearchMatcher {
   void mark_found();
 
   SearchTerms terms_;
+  Tokenizer tokenizer_;              // one for every row
   std::vector<std::string> tokens_;  // the current column's; reused
   std::size_t count_ = 0;            // tokens_[0, count_) hold them
   std::vector<char> found_;          // per word

@@ -140,20 +140,33 @@ bool register_tokenizer(sqlite3* db) {
   return api && api->xCreateTokenizer(api, "brisk", nullptr, &kBrisk, nullptr) == SQLITE_OK;
 }
 
-bool tokenize(std::string_view text, bool query,
-              const std::function<void(std::string_view)>& token) {
-  Fts5Tokenizer* t = nullptr;
-  if (create(nullptr, const_cast<const char**>(kTokenizerArgs), 2, &t) != SQLITE_OK) return false;
+Tokenizer::Tokenizer() {
+  if (create(nullptr, const_cast<const char**>(kTokenizerArgs), 2, &t_) != SQLITE_OK) {
+    t_ = nullptr;
+  }
+}
+
+Tokenizer::~Tokenizer() {
+  if (t_) destroy(t_);
+}
+
+bool Tokenizer::run(std::string_view text, bool query,
+                    const std::function<void(std::string_view)>& token) const {
+  if (!t_) return false;
   auto emit = [](void* p, int, const char* tok, int n, int, int) {
     (*static_cast<const std::function<void(std::string_view)>*>(p))(
         std::string_view(tok, static_cast<std::size_t>(n)));
     return SQLITE_OK;
   };
-  int rc = run(t, const_cast<std::function<void(std::string_view)>*>(&token),
-               query ? kFts5TokenizeQuery : kFts5TokenizeDocument, text.data(),
-               static_cast<int>(text.size()), emit);
-  destroy(t);
+  const int rc = brisk::store::run(t_, const_cast<std::function<void(std::string_view)>*>(&token),
+                                   query ? kFts5TokenizeQuery : kFts5TokenizeDocument, text.data(),
+                                   static_cast<int>(text.size()), emit);
   return rc == SQLITE_OK;
+}
+
+bool tokenize(std::string_view text, bool query,
+              const std::function<void(std::string_view)>& token) {
+  return Tokenizer().run(text, query, token);
 }
 
 }  // namespace brisk::store

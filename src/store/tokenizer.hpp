@@ -15,6 +15,8 @@
 
 namespace brisk::store {
 
+struct Fts5Tokenizer;  // fts5.hpp
+
 // The tokenizer arguments tasks_fts is declared with (002_query.sql), used
 // when brisk tokenizes search text itself.
 inline constexpr const char* kTokenizerArgs[] = {"remove_diacritics", "2"};
@@ -28,6 +30,24 @@ bool register_tokenizer(sqlite3* db);
 // false if the tokenizer is unavailable or fails.
 bool tokenize(std::string_view text, bool query,
               const std::function<void(std::string_view)>& token);
+
+// One tokenizer instance kept for many texts (tokenize() creates and
+// deletes one per call: unicode61's allocation and argument parsing, about
+// a tenth of a per-row search check). Not thread-safe: one user at a time.
+class Tokenizer {
+ public:
+  Tokenizer();
+  ~Tokenizer();
+  Tokenizer(const Tokenizer&) = delete;
+  Tokenizer& operator=(const Tokenizer&) = delete;
+
+  // As tokenize(); false also when the instance could not be created.
+  bool run(std::string_view text, bool query,
+           const std::function<void(std::string_view)>& token) const;
+
+ private:
+  Fts5Tokenizer* t_ = nullptr;  // null: unavailable
+};
 
 // True for the code points indexed one per token (CJK ideographs, kana,
 // bopomofo).

@@ -48,6 +48,18 @@ TEST(Tokenizer, QueriesTokenizeLikeDocuments) {
   }
 }
 
+// One instance for many texts (SearchMatcher's) gives each text the tokens
+// a new instance gives it: nothing of one text carries into the next.
+TEST(Tokenizer, AKeptInstanceTokenizesEachTextAfresh) {
+  const Tokenizer kept;
+  for (std::string_view t :
+       {"Café Report", "月次報告書", "", "e-mail: x", "Tokyo東京Tower", "ZOË"}) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(kept.run(t, false, [&](std::string_view tok) { out.emplace_back(tok); }));
+    EXPECT_EQ(out, tokens(t)) << t;
+  }
+}
+
 TEST(Tokenizer, CjkRanges) {
   EXPECT_TRUE(is_cjk(U'報'));
   EXPECT_TRUE(is_cjk(U'あ'));

@@ -30,12 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The same bytes as canned.c. */
-#define BODY                                                                                        \
-  "{\"id\":\"01a19467-ebe6-7a04-bcea-af308142c8ea\",\"title\":\"Budget migrate #1\","              \
-  "\"description\":\"\",\"status\":\"pending\",\"priority\":4,\"due_at\":null,\"tags\":[],"        \
-  "\"created_at\":\"2026-11-01T00:00:00.998Z\",\"updated_at\":\"2026-11-01T00:00:00.998Z\","       \
-  "\"version\":1}"
+#include "../canned/canned_http.h"
 
 /* 512 buffers: wrk uses 100 connections. Building with a handful
    (-DCANNED_URING_BUFS=4) exercises the -ENOBUFS re-arm path. */
@@ -85,43 +80,9 @@ static char *bufs;
 static int bufs_returned; /* buffers given back this iteration, published at its end */
 static int listen_fd;
 
-/* Content-Length of the header block [p, end), or 0. Verbatim from canned.c. */
-static size_t content_length(const char *p, const char *end) {
-  static const char name[] = "\ncontent-length:";
-  size_t n = sizeof name - 1;
-  for (; p + n <= end; ++p) {
-    if (*p == '\n' && strncasecmp(p, name, n) == 0) {
-      p += n;
-      while (p < end && (*p == ' ' || *p == '\t')) ++p;
-      size_t v = 0;
-      while (p < end && *p >= '0' && *p <= '9') v = v * 10 + (size_t)(*p++ - '0');
-      return v;
-    }
-  }
-  return 0;
-}
-
-/* Counts the complete requests in c->in and drops them (the inner loop of
-   canned.c's on_readable, verbatim). */
+/* Counts the complete requests in c->in and drops them (canned_http.h). */
 static size_t take_requests(struct conn *c) {
-  size_t answers = 0, pos = 0;
-  for (;;) {
-    if (c->skip) { /* discard the body of the previous request */
-      size_t take = c->in_len - pos < c->skip ? c->in_len - pos : c->skip;
-      pos += take;
-      c->skip -= take;
-      if (c->skip) break;
-    }
-    char *start = c->in + pos;
-    char *hdr_end = memmem(start, c->in_len - pos, "\r\n\r\n", 4);
-    if (!hdr_end) break;
-    c->skip = content_length(start, hdr_end + 2);
-    pos = (size_t)(hdr_end + 4 - c->in);
-    ++answers;
-  }
-  memmove(c->in, c->in + pos, c->in_len - pos);
-  c->in_len -= pos;
-  return answers;
+  return canned_take_requests(c->in, &c->in_len, &c->skip);
 }
 
 /* An SQE; when the SQ is full, the queued ones are submitted first (rare:
@@ -342,11 +303,7 @@ static void setup_buffers(void) {
 int main(int argc, char **argv) {
   int port = argc > 1 ? atoi(argv[1]) : 8080;
   signal(SIGPIPE, SIG_IGN);
-  response_len = (size_t)snprintf(response, sizeof response,
-                                  "HTTP/1.1 200 OK\r\nServer: canned\r\n"
-                                  "Content-Type: application/json\r\n"
-                                  "Content-Length: %zu\r\n\r\n%s",
-                                  sizeof(BODY) - 1, BODY);
+  response_len = canned_response(response, sizeof response);
 
   listen_fd = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;

@@ -20,13 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BODY                                                                                        \
-  "{\"id\":\"01a19467-ebe6-7a04-bcea-af308142c8ea\",\"title\":\"Budget migrate #1\","              \
-  "\"description\":\"\",\"status\":\"pending\",\"priority\":4,\"due_at\":null,\"tags\":[],"        \
-  "\"created_at\":\"2026-11-01T00:00:00.998Z\",\"updated_at\":\"2026-11-01T00:00:00.998Z\","       \
-  "\"version\":1}"
-#define STR2(x) #x
-#define STR(x) STR2(x)
+#include "canned_http.h"
 
 static char response[512];
 static size_t response_len;
@@ -39,22 +33,6 @@ struct conn {
   size_t skip;    /* body bytes of the current request still to discard */
   char in[IN_CAP];
 };
-
-/* Content-Length of the header block [p, end), or 0. */
-static size_t content_length(const char *p, const char *end) {
-  static const char name[] = "\ncontent-length:";
-  size_t n = sizeof name - 1;
-  for (; p + n <= end; ++p) {
-    if (*p == '\n' && strncasecmp(p, name, n) == 0) {
-      p += n;
-      while (p < end && (*p == ' ' || *p == '\t')) ++p;
-      size_t v = 0;
-      while (p < end && *p >= '0' && *p <= '9') v = v * 10 + (size_t)(*p++ - '0');
-      return v;
-    }
-  }
-  return 0;
-}
 
 static void close_conn(int ep, struct conn *c) {
   epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
@@ -71,23 +49,7 @@ static int on_readable(struct conn *c, char *out) {
     if (r < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
     c->in_len += (size_t)r;
 
-    size_t answers = 0, pos = 0;
-    for (;;) {
-      if (c->skip) { /* discard the body of the previous request */
-        size_t take = c->in_len - pos < c->skip ? c->in_len - pos : c->skip;
-        pos += take;
-        c->skip -= take;
-        if (c->skip) break;
-      }
-      char *start = c->in + pos;
-      char *hdr_end = memmem(start, c->in_len - pos, "\r\n\r\n", 4);
-      if (!hdr_end) break;
-      c->skip = content_length(start, hdr_end + 2);
-      pos = (size_t)(hdr_end + 4 - c->in);
-      ++answers;
-    }
-    memmove(c->in, c->in + pos, c->in_len - pos);
-    c->in_len -= pos;
+    size_t answers = canned_take_requests(c->in, &c->in_len, &c->skip);
     if (c->in_len == IN_CAP) return -1; /* header block too large */
 
     size_t out_len = 0;
@@ -109,11 +71,7 @@ static int on_readable(struct conn *c, char *out) {
 int main(int argc, char **argv) {
   int port = argc > 1 ? atoi(argv[1]) : 8080;
   signal(SIGPIPE, SIG_IGN);
-  response_len = (size_t)snprintf(response, sizeof response,
-                                  "HTTP/1.1 200 OK\r\nServer: canned\r\n"
-                                  "Content-Type: application/json\r\n"
-                                  "Content-Length: %zu\r\n\r\n%s",
-                                  sizeof(BODY) - 1, BODY);
+  response_len = canned_response(response, sizeof response);
 
   int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   int one = 1;

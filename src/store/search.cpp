@@ -30,6 +30,7 @@ std::size_t white_space_at(std::string_view s, std::size_t i) {
 
 SearchStatus parse_search(std::string_view text, SearchTerms& out) {
   out.words.clear();
+  const Tokenizer tokenizer;  // one for every word
   std::size_t i = 0;
   while (i < text.size()) {
     if (std::size_t w = white_space_at(text, i)) {
@@ -41,7 +42,7 @@ SearchStatus parse_search(std::string_view text, SearchTerms& out) {
     std::string_view word = text.substr(i, end - i);
     i = end;
     std::vector<std::string> tokens;
-    bool ok = tokenize(word, true, [&](std::string_view tok) { tokens.emplace_back(tok); });
+    bool ok = tokenizer.run(word, true, [&](std::string_view tok) { tokens.emplace_back(tok); });
     if (!ok || tokens.empty()) continue;  // nothing searchable in this word
     if (static_cast<int>(out.words.size()) == kMaxSearchWords) {
       out.words.clear();

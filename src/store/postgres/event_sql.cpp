@@ -4,7 +4,7 @@ namespace brisk::store::postgres {
 
 namespace {
 // The transaction-local setting that holds the last id handed out (set by
-// kEventBaseSql, advanced by each logged event).
+// event_base_sql(), advanced by each logged event).
 constexpr const char* kLastIdSetting = "'brisk.event_id'";
 }  // namespace
 

@@ -31,9 +31,10 @@ std::string search_vector(std::string_view title, std::string_view description,
   // Token -> its positions, each with its field's weight letter.
   std::map<std::string, std::vector<std::pair<int, char>>, std::less<>> lexemes;
   int pos = 0;
+  const Tokenizer tokenizer;  // one for the three fields
   auto field = [&](std::string_view text, char weight) {
     if (text.empty()) return;
-    tokenize(text, false, [&](std::string_view tok) {
+    tokenizer.run(text, false, [&](std::string_view tok) {
       if (pos < kMaxPosition) ++pos;
       auto it = lexemes.find(tok);
       if (it == lexemes.end())

@@ -305,15 +305,8 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   response_len = canned_response(response, sizeof response);
 
-  listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  if (bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) || listen(listen_fd, 4096)) {
-    perror("bind/listen");
-    return 1;
-  }
+  listen_fd = canned_listen(port, SOCK_STREAM);
+  if (listen_fd < 0) return 1;
   const char *mode = setup_ring();
   /* The registered ring fd spares each io_uring_enter an fd lookup; optional. */
   int ring_fd_registered = io_uring_register_ring_fd(&ring) == 1;

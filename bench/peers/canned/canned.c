@@ -73,15 +73,9 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   response_len = canned_response(response, sizeof response);
 
-  int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  int one = 1;
-  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) || listen(lfd, 4096)) {
-    perror("bind/listen");
-    return 1;
-  }
+  int lfd = canned_listen(port, SOCK_STREAM | SOCK_NONBLOCK);
+  if (lfd < 0) return 1;
+  int one = 1; /* TCP_NODELAY on each accepted connection */
   int ep = epoll_create1(0);
   struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
   epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);

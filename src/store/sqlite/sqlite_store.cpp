@@ -94,13 +94,14 @@ SqliteStore::SqliteStore(const StoreOptions& opts, const char* base_vfs) {
   // default they are files in /tmp, which showed up as ext4 writes in every
   // POST's profile.
   err = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;");
-  // The writer's page cache: 256 KiB of clean pages kept between batches
-  // instead of SQLite's 2 MB, which it filled (idle RSS 0.9 MB higher after
-  // 1,000 POSTs, peak under POSTs 3 MB higher; no change in CPU per POST,
-  // docs/DECISIONS.md "Memory"). A batch's dirty pages still stay in memory
-  // up to 2 MiB (cache_spill, in 4 KiB pages) before they are spilled to the
-  // WAL mid-transaction, as with the default.
-  if (err.empty()) err = db.exec("PRAGMA cache_size=-256; PRAGMA cache_spill=512;");
+  // The writer's page cache is SQLite's default 2 MB: with 256 KiB its
+  // b-tree pages kept falling out, 2.7 reads of a page per POST instead of
+  // 0.7, and a POST cost more CPU (docs/DECISIONS.md "Memory", 2026-12-05).
+  // What it holds is handed back after a quiet second instead
+  // (WalCheckpointer::when_idle), so an idle server does not keep it. A
+  // batch's dirty pages stay in memory up to 2 MiB (cache_spill, in 4 KiB
+  // pages) before they are spilled to the WAL mid-transaction.
+  if (err.empty()) err = db.exec("PRAGMA cache_spill=512;");
   if (err.empty()) err = opts.migrate ? migrate(db) : at_latest_schema(db);
   if (!err.empty()) throw std::runtime_error("database '" + shown + "': " + err);
   // Signing keys: created on first start, kept with the data, so cursors and

@@ -28,7 +28,10 @@
 // - `journal_size_limit` = `size_limit`: a WAL restarted after it outgrew
 //   the limit is truncated back to it at the next commit;
 // - when no write came for a while (the writer's queue was empty for
-//   `idle`): a TRUNCATE checkpoint, which leaves the WAL file empty.
+//   `idle`): a TRUNCATE checkpoint, which leaves the WAL file empty, and the
+//   connection's page cache handed back to the allocator and the allocator's
+//   free pages to the OS (an idle server holds no cache it filled under
+//   load).
 //
 // Invariant: used on the writer's thread only (the connection's thread).
 #pragma once

@@ -92,8 +92,8 @@ void WalCheckpointer::when_idle() {
     restart_at_ = policy_.frames;
     restart_wait_ = policy_.wait;
   }
-  // The next batch reads back the pages it needs (about 1 ms of reads for
-  // the first batch after a quiet second).
+  // The next batch reads back the pages it needs from the OS's file cache:
+  // a cost paid once after a quiet second, not per POST.
   sqlite3_db_release_memory(db_);
   malloc_trim(0);
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "store/sqlite/collation.hpp"
+#include "store/sqlite/db.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/wal_checkpoint.hpp"
 #include "store/store.hpp"
@@ -162,34 +163,31 @@ TEST(WalCheckpoint, TheWalStaysBoundedWhileReadersHoldSnapshotsAndEmptiesWhenIdl
 TEST(WalCheckpoint, AQuietMomentHandsThePageCacheBack) {
   const std::string path = temp_db("cache");
   remove_db_files(path);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "PRAGMA journal_mode=WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB);"
-                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                         "WHERE i < 1500) INSERT INTO t SELECT i, randomblob(1000) FROM n;"
-                         "SELECT count(*) FROM t WHERE v IS NOT NULL;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  auto cache_used = [db] {
-    int now = 0;
-    int high = 0;
-    sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &now, &high, 0);
-    return now;
-  };
-  const int loaded = cache_used();
-  EXPECT_GT(loaded, 1 << 20);  // the 1.5 MB table's pages are cached
-
   {
-    // Gone before the connection it hooks is closed.
-    sqlite::WalCheckpointer checkpointer(db, 5000);
+    // Declared before the checkpointer, so closed after it (its destructor
+    // unhooks the connection).
+    sqlite::Db db;
+    ASSERT_EQ(db.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "");
+    ASSERT_EQ(db.exec("PRAGMA journal_mode=WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB);"
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                      "WHERE i < 1500) INSERT INTO t SELECT i, randomblob(1000) FROM n;"
+                      "SELECT count(*) FROM t WHERE v IS NOT NULL;"),
+              "");
+    auto cache_used = [&db] {
+      int now = 0;
+      int high = 0;
+      sqlite3_db_status(db.get(), SQLITE_DBSTATUS_CACHE_USED, &now, &high, 0);
+      return now;
+    };
+    const int loaded = cache_used();
+    EXPECT_GT(loaded, 1 << 20);  // the 1.5 MB table's pages are cached
+
+    sqlite::WalCheckpointer checkpointer(db.get(), 5000);
     checkpointer.when_idle();
     EXPECT_LT(cache_used(), loaded / 10) << "cached bytes before " << loaded;
     EXPECT_EQ(file_size(path + "-wal"), 0);  // and the WAL is emptied, as before
     EXPECT_EQ(checkpointer.stats().truncates, 1u);
   }
-  sqlite3_close(db);
   remove_db_files(path);
 }
 

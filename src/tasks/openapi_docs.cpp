@@ -214,6 +214,14 @@ constexpr ResponseDoc kGetResponses[] = {
     api::problem(500, "The task could not be read.", "the task could not be read"),
 };
 
+// A change that meets a concurrent write is re-applied to the version that
+// write left (write_handlers.cpp) until it lands or its time runs out.
+constexpr ResponseDoc kContended = api::problem(
+    503,
+    "Other clients kept changing the task for 5 s while this change was re-applied to each "
+    "new version (nothing changed), or the database is unavailable.",
+    "the task is being changed by others continuously; retry");
+
 constexpr ResponseDoc kUpdateResponses[] = {
     {.status = 200,
      .description = "The updated task (version + 1, even if no value changed).",
@@ -231,6 +239,7 @@ constexpr ResponseDoc kUpdateResponses[] = {
         R"([{"loc": ["body", "status"], "msg": "Input should be 'pending', 'in_progress' or 'done'",
                       "type": "enum"}])"),
     kInternal,
+    kContended,
     kDiskFull,
 };
 
@@ -239,6 +248,7 @@ constexpr ResponseDoc kDeleteResponses[] = {
     kNotFound,
     kPreconditionFailed,
     kInternal,
+    kContended,
     kDiskFull,
 };
 

@@ -421,6 +421,16 @@ def create_task(client: httpx.Client, **fields) -> dict:
     return r.json()
 
 
+def run_workers(worker, n: int, timeout: float) -> None:
+    """Runs worker(0) ... worker(n - 1) on n threads at once and waits for
+    each up to `timeout` seconds; the caller checks what they recorded."""
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+
+
 def create_concurrently(base_url: str, specs: list, clients: int = 4) -> dict:
     """Creates one task per spec (a dict of fields) from `clients` concurrent
     clients, client k taking specs k, k+clients, ... so created_at ties are
@@ -439,11 +449,7 @@ def create_concurrently(base_url: str, specs: list, clients: int = 4) -> dict:
         except Exception as e:  # noqa: BLE001
             errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    run_workers(worker, clients, 120)
     assert not errors, errors
     return tasks
 

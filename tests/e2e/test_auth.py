@@ -26,8 +26,8 @@ import pytest
 
 from e2e_helpers import (
     MISSING_ID, TS_RE, UUID7_RE, assert_errors, assert_problem, create_task, json_bytes,
-    list_all, make_client, parse_ts, RawConn, request_bytes, run_brisk, send_json, serve_args,
-    start_serve, utc_now, uuid7_unix_ms,
+    list_all, make_client, parse_ts, RawConn, request_bytes, run_brisk, run_workers, send_json,
+    serve_args, start_serve, utc_now, uuid7_unix_ms,
 )
 
 PASSWORD = "correct horse battery"
@@ -1003,11 +1003,7 @@ def test_concurrent_failures_cannot_outrun_the_throttle(auth_server):
         with lock:
             results.append(r.status)
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    run_workers(attempt, 30, 60)
     assert len(results) == 30, results
     assert set(results) <= {401, 429}, results
     checked = results.count(401)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 from e2e_helpers import (BRISK_BIN, Brisk, RawConn, assert_raw_problem, clean_env,
-                         request_bytes, serve_args, start_serve)
+                         request_bytes, run_workers, serve_args, start_serve)
 
 
 def get_healthz() -> bytes:
@@ -143,11 +143,7 @@ def test_password_hashing_queue_is_bounded(tmp_path):
             with lock:
                 statuses.append((repr(e), None))
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(40)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    run_workers(register, 40, 60)
     codes = [s for s, _ in statuses]
     assert set(codes) <= {201, 503}, statuses
     assert 503 in codes, "40 registrations at once never met the hashing queue's bound"

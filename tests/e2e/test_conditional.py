@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from e2e_helpers import assert_problem, create_task, make_client, send_json
+from e2e_helpers import assert_problem, create_task, make_client, run_workers, send_json
 
 
 def test_etag_is_quoted_version(client):
@@ -180,11 +180,7 @@ def test_concurrent_conditional_updates_exactly_one_wins(server, client):
                               headers={"if-match": f'"{version}"'})
                 statuses[i] = r.status_code
 
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(30)
+        run_workers(worker, n, 30)
         assert sorted(statuses) == [200] + [412] * (n - 1), (
             f"round {round_no}: {statuses}: exactly one If-Match update per version may win")
         g = client.get(f"/tasks/{t['id']}").json()
@@ -203,11 +199,7 @@ def test_concurrent_updates_lose_no_increment(server, client):
                 if r.status_code != 200:
                     errors.append(r.status_code)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
+    run_workers(worker, n, 60)
     assert not errors, errors
     g = client.get(f"/tasks/{t['id']}")
     assert g.json()["version"] == 1 + n * per, "concurrent updates lost version increments"
@@ -232,10 +224,6 @@ def test_a_burst_of_unconditional_updates_all_land(server, client):
                 r = send_json(c, "PATCH", f"/tasks/{t['id']}", {"priority": 1 + (i + j) % 5})
                 statuses.append(r.status_code)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(120)
+    run_workers(worker, n, 120)
     assert statuses == [200] * (n * rounds), sorted(set(statuses))
     assert client.get(f"/tasks/{t['id']}").json()["version"] == 1 + n * rounds

@@ -8,7 +8,7 @@ import pytest
 
 from e2e_helpers import (
     RawConn, assert_errors, assert_problem, assert_raw_problem, json_bytes, list_all, make_client,
-    send_json,
+    run_workers, send_json,
 )
 
 H = ["header", "idempotency-key"]
@@ -185,11 +185,7 @@ def test_concurrent_retries_create_one_task(server, client):
             r = post_key(c, key, body)
             results[i] = (r.status_code, r.json() if r.status_code == 201 else None)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_workers(worker, n, 30)
     statuses = [r[0] for r in results]
     assert set(statuses) <= {201, 409}, statuses
     ids = {r[1]["id"] for r in results if r[0] == 201}
